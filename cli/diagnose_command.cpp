@@ -1,0 +1,10 @@
+#include "cli/commands.hpp"
+
+namespace ikelab::cli {
+
+void add_diagnose_command(CLI::App& app, int& exit_code) {
+  (void)app;
+  (void)exit_code;
+}
+
+}  // namespace ikelab::cli
