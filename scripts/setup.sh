@@ -36,4 +36,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+"$(dirname "$0")/install-libreswan.sh"   # pluto peer, private prefix (see that script)
 echo "setup.sh: all dependencies present"
