@@ -13,6 +13,9 @@ namespace ikelab::harness {
 
 enum class Side { initiator, responder };
 
+// Which IKE daemon runs at a host.
+enum class Implementation { strongswan, libreswan };
+
 // What makes the fault show once both daemons are up.
 enum class Action {
   initiate,     // swanctl --initiate of the child on the initiator
@@ -29,8 +32,14 @@ struct HostPaths {
 };
 
 struct RenderedHost {
-  std::string strongswan_conf;
-  std::string swanctl_conf;
+  Implementation implementation = Implementation::strongswan;
+  std::string strongswan_conf;  // strongswan only
+  std::string swanctl_conf;     // strongswan only
+  std::string ipsec_conf;       // libreswan only: CONFDIR/ipsec.conf
+  std::string ipsec_secrets;    // libreswan only: CONFDIR/ipsec.secrets (mode 600)
+  // libreswan only: preload the XFRM stand-in (harness/pluto_xfrm_standin.cpp)
+  // when this kernel cannot install ESP SAs; false: the real kernel path.
+  bool xfrm_standin = true;
   // Credential and other files, path relative to HostPaths::confdir.
   std::vector<std::pair<std::string, std::string>> files;
   bool start_daemon = true;  // false: nothing answers at this host (peer_unreachable)

@@ -6,6 +6,7 @@
 
 #include "harness/lab_addresses.hpp"
 #include "harness/render_conf_writer.hpp"
+#include "harness/render_ipsec_conf.hpp"
 
 namespace ikelab::harness {
 namespace {
@@ -35,6 +36,7 @@ HostConfig resolve_host(const Scenario& scenario, Side side, int ike_version) {
   const bool initiator = side == Side::initiator;
   HostConfig h;
   h.side = side;
+  h.implementation = s.implementation;
   h.ike_version = s.ike_version ? (*s.ike_version == 0 ? 3 - ike_version : *s.ike_version) : ike_version;
   h.local_address = initiator ? lab_addresses::initiator_outer : lab_addresses::responder_outer;
   h.remote_address = s.remote_address.value_or(initiator ? lab_addresses::responder_outer : lab_addresses::initiator_outer);
@@ -260,6 +262,20 @@ CaseConfig render_case(const Scenario& scenario, int ike_version, const HostPath
   const auto render_host = [&](Side side, const HostPaths& paths) {
     const HostConfig host = resolve_host(scenario, side, ike_version);
     RenderedHost rendered;
+    rendered.start_daemon = host.start_daemon;
+    if (host.implementation == Implementation::libreswan) {
+      try {
+        auto pluto = render_ipsec_conf(host, credentials);
+        rendered.implementation = Implementation::libreswan;
+        rendered.ipsec_conf = std::move(pluto.ipsec_conf);
+        rendered.ipsec_secrets = std::move(pluto.ipsec_secrets);
+        rendered.files = std::move(pluto.files);
+        rendered.xfrm_standin = host.kernel_libipsec;
+      } catch (const RenderError& e) {
+        throw ScenarioError(fmt::format("{}: {}", scenario.file.string(), e.what()));
+      }
+      return rendered;
+    }
     rendered.strongswan_conf = render_strongswan_conf(host, paths);
     auto swanctl = render_swanctl(host, paths, credentials);
     rendered.swanctl_conf = std::move(swanctl.swanctl_conf);

@@ -29,6 +29,7 @@ inline constexpr const char* child_name = "net1";
 // changes applied.
 struct HostConfig {
   Side side = Side::initiator;
+  Implementation implementation = Implementation::strongswan;
   int ike_version = 2;
   std::string local_address;
   std::string remote_address;

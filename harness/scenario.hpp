@@ -45,6 +45,7 @@ enum class UserAuth { none, eap, xauth };
 
 // Changes to one host's settings; an empty optional keeps the base value.
 struct HostSettings {
+  Implementation implementation = Implementation::strongswan;  // charon or pluto
   std::optional<std::string> local_id;
   std::optional<std::string> remote_id;
   std::optional<std::string> secret;  // the PSK this host uses

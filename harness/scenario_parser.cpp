@@ -125,7 +125,7 @@ HostSettings parse_host(const Reader& r, const YAML::Node& node, const std::stri
       "local_ts",    "remote_ts",      "remote_address", "auth",           "ike_version",
       "aggressive",  "aggressive_psk", "credential",     "peer_key",       "user_password",
       "virtual_ip",  "pool",           "kernel_libipsec", "daemon",        "dpd_delay",
-      "dpd_timeout"};
+      "dpd_timeout", "implementation"};
   if (node.IsNull()) return h;
   r.for_each_key(node, side, keys, [&](const std::string& key, const YAML::Node& value) {
     if (key == "local_id") h.local_id = r.text(value, key);
@@ -165,6 +165,10 @@ HostSettings parse_host(const Reader& r, const YAML::Node& node, const std::stri
     else if (key == "daemon") h.start_daemon = r.boolean(value, key);
     else if (key == "dpd_delay") h.dpd_delay = r.integer(value, key, 1, 300);
     else if (key == "dpd_timeout") h.dpd_timeout = r.integer(value, key, 1, 300);
+    else if (key == "implementation") {
+      h.implementation = r.choice<Implementation>(
+          value, key, {{"strongswan", Implementation::strongswan}, {"libreswan", Implementation::libreswan}});
+    }
   });
   return h;
 }

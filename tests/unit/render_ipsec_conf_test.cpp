@@ -1,0 +1,237 @@
+// Rendering of ipsec.conf/ipsec.secrets for libreswan (pluto): IDs, proposals,
+// PFS, secrets as hex, refusal of what cannot be written safely.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "harness/render.hpp"
+#include "harness/render_ipsec_conf.hpp"
+
+namespace fs = std::filesystem;
+using namespace ikelab::harness;
+
+namespace {
+
+const Credentials& shared_credentials() {
+  static const Credentials credentials(fs::temp_directory_path() /
+                                       ("ikelab-render-ipsec-test-" + std::to_string(::getpid())));
+  return credentials;
+}
+
+HostConfig psk_host(Side side) {
+  HostConfig h;
+  h.side = side;
+  h.implementation = Implementation::libreswan;
+  h.ike_version = 1;
+  h.local_address = side == Side::initiator ? "192.0.2.1" : "192.0.2.2";
+  h.remote_address = side == Side::initiator ? "192.0.2.2" : "192.0.2.1";
+  h.local_id = "initiator.ikelab.test";
+  h.remote_id = "responder.ikelab.test";
+  h.secret = "lab-shared-secret";
+  h.ike_proposals = {"aes128-sha256-modp2048"};
+  h.esp_proposals = {"aes128-sha256"};
+  h.local_ts = {"10.1.0.0/24"};
+  h.remote_ts = {"10.2.0.0/24"};
+  return h;
+}
+
+// The value of `key=` in the conn section ("" if absent).
+std::string value_of(const std::string& conf, const std::string& key) {
+  std::istringstream in(conf);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("\t" + key + "=", 0) == 0) return line.substr(key.size() + 2);
+  }
+  return {};
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+fs::path scenario_file(const std::string& name, const std::string& text) {
+  const fs::path dir = fs::temp_directory_path() / ("ikelab-render-ipsec-scn-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path file = dir / (name + ".yaml");
+  std::ofstream(file) << text;
+  return file;
+}
+
+}  // namespace
+
+TEST(LibreswanId, PlainNamesBecomeFqdnOthersStay) {
+  EXPECT_EQ(libreswan_id("responder.ikelab.test"), "@responder.ikelab.test");
+  EXPECT_EQ(libreswan_id("192.0.2.1"), "192.0.2.1");
+  EXPECT_EQ(libreswan_id("C=CH, O=ikelab, CN=a"), "C=CH, O=ikelab, CN=a");
+  EXPECT_EQ(libreswan_id("user@example.test"), "user@example.test");
+}
+
+TEST(LibreswanId, RefusesWhatIpsecConfCannotHold) {
+  EXPECT_EQ(check_ipsec_id("initiator.ikelab.test"), "");
+  EXPECT_EQ(check_ipsec_id("C=CH, O=ikelab, CN=initiator.ikelab.test"), "");
+  for (const char* bad : {"a\"b", "a\nb", "%any", "@host", "a#b", "a{b}", "a\\b", "a'b", ""}) {
+    EXPECT_NE(check_ipsec_id(bad), "") << bad;
+  }
+}
+
+TEST(LibreswanProposal, TranslatesStrongswanKeywords) {
+  EXPECT_EQ(libreswan_proposal("aes128-sha256-modp2048").text, "aes128-sha2_256-modp2048");
+  EXPECT_TRUE(libreswan_proposal("aes128-sha256-modp2048").has_dh);
+  EXPECT_EQ(libreswan_proposal("aes128-sha256").text, "aes128-sha2_256");
+  EXPECT_FALSE(libreswan_proposal("aes128-sha256").has_dh);
+  EXPECT_EQ(libreswan_proposal("3des-md5-modp1536").text, "3des-md5-modp1536");
+  EXPECT_EQ(libreswan_proposal("aes256gcm16-prfsha256-ecp256").text, "aes_gcm256-sha2_256-dh19");
+  // strongSwan allows any order and several of a kind; libreswan wants ENC-INTEG-DH with '+'.
+  EXPECT_EQ(libreswan_proposal("modp2048-aes128-aes256-sha1-sha256").text, "aes128+aes256-sha1+sha2_256-modp2048");
+  EXPECT_THROW(libreswan_proposal("aes128-sha256-curve448"), RenderError);
+  EXPECT_THROW(libreswan_proposal("sha256-modp2048"), RenderError);
+  EXPECT_THROW(libreswan_proposal("aes128-modp2048"), RenderError);
+}
+
+TEST(RenderIpsecConf, PskBaseline) {
+  const auto out = render_ipsec_conf(psk_host(Side::initiator), shared_credentials());
+  EXPECT_EQ(value_of(out.ipsec_conf, "left"), "192.0.2.1");
+  EXPECT_EQ(value_of(out.ipsec_conf, "right"), "192.0.2.2");
+  EXPECT_EQ(value_of(out.ipsec_conf, "leftid"), "\"@initiator.ikelab.test\"");
+  EXPECT_EQ(value_of(out.ipsec_conf, "rightid"), "\"@responder.ikelab.test\"");
+  EXPECT_EQ(value_of(out.ipsec_conf, "leftsubnet"), "10.1.0.0/24");
+  EXPECT_EQ(value_of(out.ipsec_conf, "ikev2"), "no");
+  EXPECT_EQ(value_of(out.ipsec_conf, "ike"), "aes128-sha2_256-modp2048");
+  EXPECT_EQ(value_of(out.ipsec_conf, "esp"), "aes128-sha2_256");
+  EXPECT_EQ(value_of(out.ipsec_conf, "pfs"), "no");
+  EXPECT_EQ(value_of(out.ipsec_conf, "authby"), "secret");
+  EXPECT_EQ(value_of(out.ipsec_conf, "ikev1-policy"), "accept");
+  EXPECT_EQ(out.ipsec_secrets,
+            "\"@initiator.ikelab.test\" \"@responder.ikelab.test\" : PSK 0x6c61622d7368617265642d736563726574\n");
+  EXPECT_TRUE(out.files.empty());
+}
+
+TEST(RenderIpsecConf, PfsExactlyWhenEspNamesADhGroupAndDynamicMeansNoSubnet) {
+  auto h = psk_host(Side::responder);
+  h.ike_version = 2;
+  h.esp_proposals = {"aes128-sha256-modp2048"};
+  h.remote_ts = {"dynamic"};
+  const auto out = render_ipsec_conf(h, shared_credentials());
+  EXPECT_EQ(value_of(out.ipsec_conf, "pfs"), "yes");
+  EXPECT_EQ(value_of(out.ipsec_conf, "esp"), "aes128-sha2_256-modp2048");
+  EXPECT_EQ(value_of(out.ipsec_conf, "ikev2"), "yes");
+  EXPECT_EQ(value_of(out.ipsec_conf, "rightsubnet"), "");
+  h.remote_ts = {"10.1.0.78"};
+  EXPECT_EQ(value_of(render_ipsec_conf(h, shared_credentials()).ipsec_conf, "rightsubnet"), "10.1.0.78/32");
+}
+
+TEST(RenderIpsecConf, SecretBytesNeverReachTheFileAsText) {
+  auto h = psk_host(Side::initiator);
+  h.secret = "p\"s}k\\{#\n : PSK \"x\"";
+  const auto out = render_ipsec_conf(h, shared_credentials());
+  ASSERT_EQ(lines_of(out.ipsec_secrets).size(), 1u);
+  EXPECT_EQ(out.ipsec_secrets.find("PSK \"x\""), std::string::npos);
+  EXPECT_NE(out.ipsec_secrets.find(" : PSK 0x70"), std::string::npos);
+}
+
+TEST(RenderIpsecConf, MissingPskWritesNoSecret) {
+  auto h = psk_host(Side::responder);
+  h.secret.clear();
+  EXPECT_EQ(render_ipsec_conf(h, shared_credentials()).ipsec_secrets, "");
+}
+
+TEST(RenderIpsecConf, HostileIdsAreRefusedNotWritten) {
+  auto h = psk_host(Side::initiator);
+  h.local_id = "site \"A\"\n\trightsubnet=0.0.0.0/0";
+  EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError);
+  h = psk_host(Side::initiator);
+  h.remote_id = "%any";
+  EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError);
+}
+
+TEST(RenderIpsecConf, RefusesWhatItCannotExpress) {
+  auto h = psk_host(Side::initiator);
+  h.auth = AuthMethod::pubkey;
+  EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError);
+  h = psk_host(Side::initiator);
+  h.local_ts = {"10.1.0.0/24", "10.3.0.0/24"};
+  EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError);
+  h = psk_host(Side::initiator);
+  h.request_virtual_ip = true;
+  EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError);
+}
+
+TEST(RenderIpsecConf, CertificatesGoToTheNssImportFiles) {
+  auto h = psk_host(Side::responder);
+  h.auth = AuthMethod::cert;
+  h.secret.clear();
+  auto out = render_ipsec_conf(h, shared_credentials());
+  EXPECT_EQ(value_of(out.ipsec_conf, "authby"), "rsasig");
+  EXPECT_EQ(value_of(out.ipsec_conf, "leftcert"), pluto_files::host_nickname);
+  ASSERT_EQ(out.files.size(), 3u);
+  EXPECT_EQ(out.files[0].first, pluto_files::ca_cert);
+  EXPECT_EQ(out.files[1].first, pluto_files::host_cert);
+  EXPECT_EQ(out.files[2].first, pluto_files::host_key);
+  EXPECT_NE(out.files[2].second.find("PRIVATE KEY"), std::string::npos);
+  h.credential = OwnCredential::missing;
+  out = render_ipsec_conf(h, shared_credentials());
+  EXPECT_EQ(out.files.size(), 2u);  // certificate, but no private key
+}
+
+TEST(RenderCase, ScenarioChoosesTheImplementationPerSide) {
+  const auto file = scenario_file("mixed_pair", R"(description: "charon initiator, pluto responder"
+fault: none
+auth: psk
+ike: [1, 2]
+responder:
+  implementation: libreswan
+)");
+  const Scenario s = load_scenario(file);
+  const HostPaths paths{"/lab/run", "/lab/conf", "/lab/log"};
+  const CaseConfig c = render_case(s, 2, paths, paths, shared_credentials());
+  EXPECT_EQ(c.initiator.implementation, Implementation::strongswan);
+  EXPECT_NE(c.initiator.swanctl_conf, "");
+  EXPECT_EQ(c.responder.implementation, Implementation::libreswan);
+  EXPECT_EQ(c.responder.swanctl_conf, "");
+  EXPECT_EQ(value_of(c.responder.ipsec_conf, "ikev2"), "yes");
+  EXPECT_EQ(value_of(c.responder.ipsec_conf, "leftid"), "\"@responder.ikelab.test\"");
+}
+
+TEST(RenderCase, UnknownImplementationIsAnErrorWithFileAndLine) {
+  const auto file = scenario_file("bad_implementation", R"(description: "x"
+fault: none
+auth: psk
+ike: [1]
+responder:
+  implementation: openswan
+)");
+  try {
+    (void)load_scenario(file);
+    FAIL() << "no error";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad_implementation.yaml:6"), std::string::npos) << e.what();
+  }
+}
+
+TEST(RenderCase, WhatLibreswanCannotExpressNamesTheScenarioFile) {
+  const auto file = scenario_file("pluto_pubkey", R"(description: "x"
+fault: none
+auth: pubkey
+ike: [2]
+initiator:
+  implementation: libreswan
+)");
+  const Scenario s = load_scenario(file);
+  const HostPaths paths{"/lab/run", "/lab/conf", "/lab/log"};
+  try {
+    (void)render_case(s, 2, paths, paths, shared_credentials());
+    FAIL() << "no error";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("pluto_pubkey.yaml"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("pubkey"), std::string::npos) << e.what();
+  }
+}
