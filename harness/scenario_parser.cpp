@@ -266,7 +266,11 @@ Scenario load_scenario(const std::filesystem::path& file) {
   bool have_description = false, have_fault = false, have_auth = false, have_ike = false;
   r.for_each_key(root, "the scenario", keys, [&](const std::string& key, const YAML::Node& value) {
     if (key == "description") {
-      s.description = r.text(value, key);
+      s.description = r.scalar(value, key);
+      if (s.description.empty() || s.description.size() > 600 ||
+          s.description.find_first_of("\r\n") != std::string::npos) {
+        r.fail(value.Mark(), "'description' must be one line of 1..600 characters");
+      }
       have_description = true;
     } else if (key == "fault") {
       s.fault = r.scalar(value, key);
