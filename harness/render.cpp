@@ -27,7 +27,14 @@ std::string absolute(const HostPaths& paths, const std::string& relative) {
   return (paths.confdir / relative).string();
 }
 
-const char* auth_keyword(AuthMethod auth) { return auth == AuthMethod::psk ? "psk" : "pubkey"; }
+// "psk", "pubkey" or, with a signature hash, "pubkey-sha384" for the own
+// signatures and "ike:pubkey-sha384" for the peer's (the ike: prefix makes
+// strongSwan check the IKE signature scheme, not only a trust chain's).
+std::string auth_keyword(const HostConfig& host, bool remote) {
+  if (host.auth == AuthMethod::psk) return "psk";
+  if (host.signature_hash.empty()) return "pubkey";
+  return std::string(remote ? "ike:" : "") + "pubkey-" + host.signature_hash;
+}
 
 }  // namespace
 
@@ -63,6 +70,7 @@ HostConfig resolve_host(const Scenario& scenario, Side side, int ike_version) {
   h.start_daemon = s.start_daemon;
   h.dpd_delay = s.dpd_delay.value_or(0);
   h.dpd_timeout = s.dpd_timeout.value_or(0);
+  h.signature_hash = s.signature_hash.value_or("");
   return h;
 }
 
@@ -169,7 +177,7 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
     w.quoted("id", host.local_id);
     w.quoted("eap_id", host.user_name);
   } else {
-    w.plain("auth", auth_keyword(host.auth));
+    w.plain("auth", auth_keyword(host, false));
     w.quoted("id", host.local_id);
     if (!own_cert_file.empty()) w.quoted("certs", own_cert_file);
     if (!own_pubkey_file.empty()) w.quoted("pubkeys", own_pubkey_file);
@@ -187,7 +195,7 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
     w.quoted("id", host.remote_id);
     w.plain("eap_id", "%any");
   } else {
-    w.plain("auth", auth_keyword(host.auth));
+    w.plain("auth", auth_keyword(host, true));
     w.quoted("id", host.remote_id);
     if (!peer_pubkey_file.empty()) w.quoted("pubkeys", peer_pubkey_file);
   }

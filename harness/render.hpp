@@ -54,6 +54,7 @@ struct HostConfig {
   bool start_daemon = true;
   int dpd_delay = 0;    // 0: off
   int dpd_timeout = 0;  // 0: charon's default
+  std::string signature_hash;  // empty: any
 };
 
 // Base values (documented in scenarios/README.md).

@@ -67,6 +67,8 @@ struct HostSettings {
   bool start_daemon = true;                  // false: no daemon at this host
   std::optional<int> dpd_delay;              // seconds
   std::optional<int> dpd_timeout;            // seconds (IKEv1 only)
+  // IKEv2 signature hash (RFC 7427) this host signs with and accepts: sha256 | sha384 | sha512.
+  std::optional<std::string> signature_hash;
 };
 
 struct Scenario {

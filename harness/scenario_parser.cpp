@@ -125,7 +125,7 @@ HostSettings parse_host(const Reader& r, const YAML::Node& node, const std::stri
       "local_ts",    "remote_ts",      "remote_address", "auth",           "ike_version",
       "aggressive",  "aggressive_psk", "credential",     "peer_key",       "user_password",
       "virtual_ip",  "pool",           "kernel_libipsec", "daemon",        "dpd_delay",
-      "dpd_timeout", "implementation"};
+      "dpd_timeout", "implementation", "signature_hash"};
   if (node.IsNull()) return h;
   r.for_each_key(node, side, keys, [&](const std::string& key, const YAML::Node& value) {
     if (key == "local_id") h.local_id = r.text(value, key);
@@ -165,6 +165,9 @@ HostSettings parse_host(const Reader& r, const YAML::Node& node, const std::stri
     else if (key == "daemon") h.start_daemon = r.boolean(value, key);
     else if (key == "dpd_delay") h.dpd_delay = r.integer(value, key, 1, 300);
     else if (key == "dpd_timeout") h.dpd_timeout = r.integer(value, key, 1, 300);
+    else if (key == "signature_hash") {
+      h.signature_hash = r.choice<std::string>(value, key, {{"sha256", "sha256"}, {"sha384", "sha384"}, {"sha512", "sha512"}});
+    }
     else if (key == "implementation") {
       h.implementation = r.choice<Implementation>(
           value, key, {{"strongswan", Implementation::strongswan}, {"libreswan", Implementation::libreswan}});
@@ -201,6 +204,9 @@ void check_consistency(const Reader& r, const YAML::Node& root, const Scenario& 
     }
     if (h.credential == OwnCredential::other_key && auth != AuthMethod::pubkey) {
       r.fail(mark("credential"), fmt::format("{}: credential other_key needs auth: pubkey", name));
+    }
+    if (h.signature_hash && auth == AuthMethod::psk) {
+      r.fail(mark("signature_hash"), fmt::format("{}: signature_hash needs auth: cert or pubkey", name));
     }
     if (h.peer_key == PeerKey::other && auth != AuthMethod::pubkey) {
       r.fail(mark("peer_key"), fmt::format("{}: peer_key other needs auth: pubkey", name));

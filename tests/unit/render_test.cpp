@@ -136,6 +136,16 @@ TEST(RenderSwanctl, MissingCredentialLeavesOutSecretOrKey) {
   EXPECT_EQ(v.count("connections.site1.local.certs"), 1u);
 }
 
+TEST(RenderSwanctl, SignatureHashRestrictsOwnAndPeerSignatures) {
+  Scenario s = scenario_named("baseline_pubkey");
+  s.responder.signature_hash = "sha512";
+  const auto v = parse_settings(render_swanctl(resolve_host(s, Side::responder, 2), paths, shared_credentials()).swanctl_conf).values;
+  EXPECT_EQ(v.at("connections.site1.local.auth"), "pubkey-sha512");
+  EXPECT_EQ(v.at("connections.site1.remote.auth"), "ike:pubkey-sha512");
+  const auto i = parse_settings(render_swanctl(resolve_host(s, Side::initiator, 2), paths, shared_credentials()).swanctl_conf).values;
+  EXPECT_EQ(i.at("connections.site1.remote.auth"), "pubkey");
+}
+
 TEST(RenderSwanctl, IkeVersionOtherFlipsTheVersion) {
   Scenario s = scenario_named("baseline_psk");
   s.responder.ike_version = 0;
