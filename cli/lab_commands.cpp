@@ -1,10 +1,11 @@
 #include "cli/commands.hpp"
 
+#include "cli/lab_cleanup.hpp"
+
 namespace ikelab::cli {
 
 void add_lab_commands(CLI::App& app, int& exit_code) {
-  (void)app;
-  (void)exit_code;
+  add_cleanup_command(app, exit_code);
 }
 
 }  // namespace ikelab::cli

@@ -1,0 +1,409 @@
+#include "harness/case_runner.hpp"
+
+#include "harness/charon_daemon.hpp"
+#include "harness/lab_addresses.hpp"
+#include "harness/log_follower.hpp"
+#include "harness/swanctl.hpp"
+#include "harness/text_file.hpp"
+#include "netns/interrupt.hpp"
+#include "netns/lab_state.hpp"
+#include "netns/process.hpp"
+#include "netns/topology.hpp"
+
+#include <fmt/core.h>
+
+#include <csignal>
+#include <memory>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace ikelab::harness {
+namespace {
+
+// Raised inside the runner to end a case as `error` with a message.
+struct CaseError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct HostFiles {
+  fs::path dir;
+  HostPaths paths;
+  fs::path strongswan_conf() const { return dir / "strongswan.conf"; }
+  fs::path swanctl_conf() const { return paths.confdir / "swanctl.conf"; }
+  fs::path charon_log() const { return paths.logdir / "charon.log"; }
+  fs::path charon_cfg2_log() const { return paths.logdir / "charon-cfg2.log"; }
+  fs::path charon_output() const { return paths.logdir / "charon.stdout"; }
+  fs::path list_sas() const { return dir / "list-sas.txt"; }
+};
+
+HostFiles make_host_dirs(const fs::path& case_dir, const char* name) {
+  HostFiles host;
+  host.dir = case_dir / name;
+  host.paths.rundir = host.dir / "run";
+  host.paths.confdir = host.dir / "swanctl";
+  host.paths.logdir = host.dir / "log";
+  for (const auto& d : {host.paths.rundir, host.paths.confdir, host.paths.logdir}) fs::create_directories(d);
+  return host;
+}
+
+void write_host_files(const HostFiles& host, const RenderedHost& rendered) {
+  write_text_file(host.strongswan_conf(), rendered.strongswan_conf);
+  write_text_file(host.swanctl_conf(), rendered.swanctl_conf);
+  for (const auto& [relative, content] : rendered.files) {
+    fs::path rel(relative);
+    bool escapes = rel.is_absolute() || rel.empty();
+    for (const auto& part : rel)
+      if (part == "..") escapes = true;
+    if (escapes) throw CaseError(fmt::format("rendered file name '{}' leaves the swanctl dir", relative));
+    fs::path target = host.paths.confdir / rel;
+    write_text_file(target, content);
+    if (rel.begin() != rel.end() && *rel.begin() == "private")
+      fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write);
+  }
+}
+
+std::string daemon_report(const char* side, CharonDaemon& daemon, const HostFiles& host) {
+  std::string text = fmt::format("{} charon: {}\n", side, daemon.failure());
+  std::string out = last_lines(daemon.output(), 15);
+  if (!out.empty()) text += fmt::format("--- {} charon output (last lines) ---\n{}", side, out);
+  std::string log = last_lines(read_text_file(host.charon_log()), 15);
+  if (!log.empty()) text += fmt::format("--- {} charon.log (last lines) ---\n{}", side, log);
+  return text;
+}
+
+std::string command_report(const char* what, const netns::CommandResult& r) {
+  if (r.interrupted) return fmt::format("{}: interrupted", what);
+  if (r.timed_out) return fmt::format("{}: no answer before the deadline\n{}", what, last_lines(r.output, 15));
+  return fmt::format("{} failed (exit {}):\n{}", what, r.exit_code, last_lines(r.output, 15));
+}
+
+void copy_if_exists(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  if (!fs::exists(from, ec)) return;
+  fs::create_directories(to.parent_path(), ec);
+  fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+}
+
+void save_artefacts(const fs::path& out, const HostFiles& initiator, const HostFiles& responder,
+                    const fs::path& pcap, const CaseResult& result) {
+  for (const auto& [name, host] : {std::pair{"initiator", &initiator}, std::pair{"responder", &responder}}) {
+    fs::path dir = out / name;
+    copy_if_exists(host->charon_log(), dir / "charon.log");
+    copy_if_exists(host->charon_cfg2_log(), dir / "charon-cfg2.log");
+    copy_if_exists(host->charon_output(), dir / "charon.stdout");
+    copy_if_exists(host->strongswan_conf(), dir / "strongswan.conf");
+    copy_if_exists(host->swanctl_conf(), dir / "swanctl.conf");
+    copy_if_exists(host->list_sas(), dir / "list-sas.txt");
+  }
+  copy_if_exists(pcap, out / "ike.pcap");
+  write_text_file(out / "outcome.txt", fmt::format("scenario: {}\nike_version: {}\noutcome: {}\nseconds: {:.2f}\n{}",
+                                                   result.scenario, result.ike_version, to_string(result.outcome),
+                                                   result.seconds,
+                                                   result.detail.empty() ? "" : "detail: |\n  " + result.detail + "\n"));
+}
+
+// A capture of IKE traffic (UDP 500/4500) inside a namespace.
+class Capture {
+ public:
+  Capture(const std::string& netns, const fs::path& pcap, const fs::path& output, bool die_with_parent)
+      : output_(output) {
+    netns::LaunchOptions options;
+    options.netns = netns;
+    options.output = output;
+    options.die_with_parent = die_with_parent;
+    child_ = netns::launch({"tcpdump", "--immediate-mode", "-n", "-U", "-Z", "root", "-i", netns::Topology::outer_interface, "-w",
+                            pcap.string(), "udp", "port", "500", "or", "udp", "port", "4500"},
+                           options);
+  }
+  ~Capture() { stop(); }
+  Capture(const Capture&) = delete;
+  Capture& operator=(const Capture&) = delete;
+
+  // tcpdump says "listening on" once the capture runs.
+  bool wait_listening(Clock::time_point deadline) {
+    return wait_until(
+        [&] {
+          std::error_code ec;
+          return read_text_file(output_).find("listening on") != std::string::npos || !child_.running(ec);
+        },
+        deadline) &&
+           read_text_file(output_).find("listening on") != std::string::npos;
+  }
+  void stop() {
+    std::error_code ec;
+    if (!child_.valid() || !child_.running(ec)) return;
+    ::kill(child_.id(), SIGTERM);
+    if (!netns::wait_for_exit(child_, Clock::now() + std::chrono::seconds(2))) {
+      child_.terminate(ec);
+      child_.wait(ec);
+    }
+  }
+
+ private:
+  fs::path output_;
+  boost::process::child child_;
+};
+
+std::string ike_established_needle(const CaseConfig& c) { return fmt::format("IKE_SA {}[", c.connection); }
+std::string child_established_needle(const CaseConfig& c) { return fmt::format("CHILD_SA {}{{", c.child); }
+
+struct Runner {
+  const CaseRequest& request;
+  const CaseOptions& options;
+  CaseResult result;
+  Clock::time_point started = Clock::now();
+  Clock::time_point deadline;
+
+  netns::RunId id = netns::next_run_id();
+  fs::path dir;
+  HostFiles initiator_files, responder_files;
+  CaseConfig config;
+  std::unique_ptr<netns::Topology> topology;
+  std::unique_ptr<CharonDaemon> initiator, responder;
+  std::unique_ptr<Capture> capture;
+  std::unique_ptr<LogFollower> initiator_log, responder_log;
+
+  Runner(const CaseRequest& r, const CaseOptions& o) : request(r), options(o) {
+    result.scenario = r.scenario;
+    result.ike_version = r.ike_version;
+    result.run_id = id.str();
+  }
+
+  void check_interrupt() {
+    if (netns::interrupted()) throw CaseError("interrupted");
+  }
+
+  void prepare() {
+    dir = netns::case_dir(id);
+    initiator_files = make_host_dirs(dir, "initiator");
+    responder_files = make_host_dirs(dir, "responder");
+    try {
+      config = request.render(initiator_files.paths, responder_files.paths);
+    } catch (const std::exception& e) {
+      throw CaseError(fmt::format("rendering the configuration failed: {}", e.what()));
+    }
+    deadline = started + config.deadline;
+    write_host_files(initiator_files, config.initiator);
+    write_host_files(responder_files, config.responder);
+    initiator_log = std::make_unique<LogFollower>(initiator_files.charon_log());
+    responder_log = std::make_unique<LogFollower>(responder_files.charon_log());
+
+    netns::TopologySpec spec;
+    spec.initiator = {fmt::format("{}/{}", lab_addresses::initiator_outer, lab_addresses::outer_prefix),
+                      fmt::format("{}/24", lab_addresses::initiator_inner_address)};
+    spec.responder = {fmt::format("{}/{}", lab_addresses::responder_outer, lab_addresses::outer_prefix),
+                      fmt::format("{}/24", lab_addresses::responder_inner_address)};
+    try {
+      topology = std::make_unique<netns::Topology>(id, spec);
+    } catch (const netns::TopologyError& e) {
+      throw CaseError(fmt::format("creating the namespaces failed: {}", e.what()));
+    }
+    check_interrupt();
+  }
+
+  std::unique_ptr<CharonDaemon> make_daemon(const std::string& ns, const HostFiles& host) {
+    return std::make_unique<CharonDaemon>(
+        ns, CharonDaemon::Paths{host.strongswan_conf(), host.paths.rundir, host.charon_output()}, !options.keep);
+  }
+
+  void start_daemons() {
+    if (config.initiator.start_daemon) initiator = make_daemon(topology->initiator_ns(), initiator_files);
+    if (config.responder.start_daemon) responder = make_daemon(topology->responder_ns(), responder_files);
+    if (!initiator) throw CaseError("the initiator has no daemon: nothing to run");
+    initiator->start();
+    if (responder) responder->start();
+    auto ready_by = std::min(deadline, Clock::now() + std::chrono::seconds(10));
+    if (!initiator->wait_ready(ready_by))
+      throw CaseError(daemon_report("initiator", *initiator, initiator_files));
+    result.initiator_startup = initiator->startup_seconds();
+    if (responder) {
+      if (!responder->wait_ready(ready_by))
+        throw CaseError(daemon_report("responder", *responder, responder_files));
+      result.responder_startup = responder->startup_seconds();
+    }
+    check_interrupt();
+  }
+
+  void load_configs() {
+    auto load = [&](const char* side, CharonDaemon& daemon, const HostFiles& host) {
+      auto r = Swanctl{daemon.vici_uri()}.load_all(host.swanctl_conf().string());
+      // swanctl exits 0 even if one connection was refused; a loaded config says so.
+      if (!r.ok() || r.output.find("loaded connection") == std::string::npos)
+        throw CaseError(command_report(fmt::format("{}: swanctl --load-all", side).c_str(), r));
+    };
+    load("initiator", *initiator, initiator_files);
+    if (responder) load("responder", *responder, responder_files);
+    check_interrupt();
+  }
+
+  void start_capture() {
+    if (!options.artefacts_dir) return;
+    capture = std::make_unique<Capture>(topology->initiator_ns(), dir / "ike.pcap", dir / "tcpdump.out", !options.keep);
+    if (!capture->wait_listening(std::min(deadline, Clock::now() + std::chrono::seconds(5))))
+      result.detail += fmt::format("capture did not start: {}\n", last_lines(read_text_file(dir / "tcpdump.out"), 5));
+  }
+
+  std::chrono::milliseconds remaining() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  }
+
+  void require_daemon_alive(const char* side, CharonDaemon* daemon, const HostFiles& host) {
+    if (daemon && !daemon->running()) {
+      // wait_ready records why it is not running
+      daemon->wait_ready(Clock::now());
+      throw CaseError(fmt::format("{} daemon died during the case\n{}", side, daemon_report(side, *daemon, host)));
+    }
+  }
+
+  Outcome initiate() {
+    size_t mark = initiator_log->size();
+    auto r = Swanctl{initiator->vici_uri()}.initiate(config.child, remaining());
+    if (r.interrupted) throw CaseError("interrupted");
+    if (r.timed_out) throw CaseError(command_report("swanctl --initiate", r));
+    initiator_log->poll();
+    require_daemon_alive("initiator", initiator.get(), initiator_files);
+    if (r.exit_code == 0) return Outcome::established;
+    bool ike_up = initiator_log->has_line_since(mark, {ike_established_needle(config), "] established between"});
+    return ike_up ? Outcome::phase2_failed : Outcome::phase1_failed;
+  }
+
+  Outcome rekey_child() {
+    initiator_log->poll();
+    size_t mark = initiator_log->size();
+    auto child_up = [&] {
+      return initiator_log->has_line_since(mark, {child_established_needle(config), "} established with SPIs"});
+    };
+    auto failed = [&] {
+      for (auto needle : {"rekeying failed", "failed to establish CHILD_SA", "no CHILD_SA built", "error notify",
+                          "notify error", "giving up after"})
+        if (initiator_log->has_line_since(mark, {needle})) return true;
+      return false;
+    };
+    // swanctl --rekey reports success even when the rekey then fails: judge by the log.
+    Swanctl{initiator->vici_uri()}.rekey_child(config.child);
+    bool decided = wait_until(
+        [&] {
+          initiator_log->poll();
+          return child_up() || failed();
+        },
+        deadline);
+    if (!decided) throw CaseError(netns::interrupted() ? "interrupted" : "the CHILD_SA rekey had no result before the deadline");
+    if (failed()) {
+      result.detail += "the forced CHILD_SA rekey failed\n";
+      return Outcome::phase2_failed;
+    }
+    result.detail += "the forced CHILD_SA rekey succeeded\n";
+    return Outcome::established;
+  }
+
+  Outcome dead_peer() {
+    if (!responder) throw CaseError("dpd needs a responder daemon to kill");
+    initiator_log->poll();
+    size_t mark = initiator_log->size();
+    responder->kill_now();
+    bool detected = wait_until(
+        [&] {
+          initiator_log->poll();
+          return initiator_log->has_line_since(mark, {"DPD check timed out"}) ||
+                 initiator_log->has_line_since(mark, {"giving up after"});
+        },
+        deadline);
+    if (!detected)
+      throw CaseError(netns::interrupted() ? "interrupted"
+                                           : "dead peer detection did not declare the peer dead before the deadline");
+    result.detail += "the initiator declared the killed responder dead (DPD)\n";
+    return Outcome::established;
+  }
+
+  void act() {
+    Outcome outcome = initiate();
+    if (outcome == Outcome::established && config.action == Action::rekey_child) outcome = rekey_child();
+    if (outcome == Outcome::established && config.action == Action::dpd) outcome = dead_peer();
+    // The decisive event is in; let both daemons finish reacting (DELETEs, notifies).
+    wait_quiet({initiator_log.get(), responder_log.get()}, std::chrono::milliseconds(150),
+               std::min(deadline, Clock::now() + std::chrono::milliseconds(1500)));
+    require_daemon_alive("initiator", initiator.get(), initiator_files);
+    if (config.action != Action::dpd) require_daemon_alive("responder", responder.get(), responder_files);
+    result.outcome = outcome;
+  }
+
+  void save_list_sas() {
+    for (auto [daemon, host] : {std::pair{initiator.get(), &initiator_files}, std::pair{responder.get(), &responder_files}}) {
+      if (!daemon || !daemon->running()) continue;
+      auto r = Swanctl{daemon->vici_uri()}.list_sas();
+      write_text_file(host->list_sas(), r.output);
+    }
+  }
+
+  void stop_everything() {
+    if (capture) capture->stop();
+    if (initiator) initiator->stop();
+    if (responder) responder->stop();
+    if (topology) topology->teardown();
+  }
+
+  void keep_running() {
+    if (capture) capture->stop();
+    if (initiator) initiator->detach();
+    if (responder) responder->detach();
+    if (topology) topology->release();
+    netns::mark_kept();
+    KeptCase kept;
+    kept.run_id = id.str();
+    kept.initiator_ns = topology ? topology->initiator_ns() : "";
+    kept.responder_ns = topology ? topology->responder_ns() : "";
+    kept.initiator_uri = initiator ? initiator->vici_uri() : "";
+    kept.responder_uri = responder ? responder->vici_uri() : "";
+    kept.workdir = dir;
+    result.kept = kept;
+  }
+
+  CaseResult run() {
+    try {
+      prepare();
+      start_daemons();
+      load_configs();
+      start_capture();
+      act();
+    } catch (const CaseError& e) {
+      result.outcome = Outcome::error;
+      result.detail += e.what();
+    } catch (const std::exception& e) {
+      result.outcome = Outcome::error;
+      result.detail += fmt::format("lab failure: {}", e.what());
+    }
+    try {
+      save_list_sas();
+    } catch (const std::exception& e) {
+      result.detail += fmt::format("\nlist-sas not saved: {}", e.what());
+    }
+    bool keep = options.keep && !netns::interrupted() && topology;
+    if (keep) keep_running();
+    else stop_everything();
+    result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    if (options.artefacts_dir && !dir.empty()) {
+      try {
+        save_artefacts(*options.artefacts_dir, initiator_files, responder_files, dir / "ike.pcap", result);
+      } catch (const std::exception& e) {
+        result.detail += fmt::format("\nartefacts not saved: {}", e.what());
+      }
+    }
+    if (!keep && !dir.empty()) {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+    while (!result.detail.empty() && result.detail.back() == '\n') result.detail.pop_back();
+    return result;
+  }
+};
+
+}  // namespace
+
+CaseResult run_case(const CaseRequest& request, const CaseOptions& options) {
+  Runner runner(request, options);
+  return runner.run();
+}
+
+}  // namespace ikelab::harness

@@ -1,0 +1,64 @@
+#include "harness/run_report.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <set>
+
+namespace ikelab::harness {
+
+std::string format_table(const std::vector<JudgedCase>& cases) {
+  size_t width = std::string("scenario").size();
+  for (const auto& c : cases) width = std::max(width, c.result.scenario.size());
+  std::string text = fmt::format("{:<{}}  {:>3}  {:<13}  {:<7}  {:>7}\n", "scenario", width, "IKE", "outcome",
+                                 "verdict", "seconds");
+  for (const auto& c : cases) {
+    text += fmt::format("{:<{}}  {:>3}  {:<13}  {:<7}  {:>7.2f}\n", c.result.scenario, width, c.result.ike_version,
+                        to_string(c.result.outcome), c.verdict.pass ? "pass" : "FAIL", c.result.seconds);
+  }
+  return text;
+}
+
+std::string format_failures(const std::vector<JudgedCase>& cases) {
+  std::string text;
+  for (const auto& c : cases) {
+    if (c.verdict.pass) continue;
+    text += fmt::format("\nFAIL {} IKEv{}: {}\n", c.result.scenario, c.result.ike_version, c.verdict.reason);
+    if (!c.result.detail.empty()) {
+      std::string indented = "  ";
+      for (char ch : c.result.detail) {
+        indented += ch;
+        if (ch == '\n') indented += "  ";
+      }
+      text += indented + "\n";
+    }
+  }
+  return text;
+}
+
+std::string format_kept(const std::vector<JudgedCase>& cases) {
+  std::string text;
+  std::set<std::string> owners;
+  for (const auto& c : cases) {
+    if (!c.result.kept) continue;
+    const KeptCase& k = *c.result.kept;
+    owners.insert(k.run_id.substr(0, k.run_id.find('-')));
+    text += fmt::format(
+        "\nkept {} IKEv{} (run {}):\n"
+        "  initiator: ip netns exec {} bash     swanctl --list-sas --uri {}\n"
+        "  responder: ip netns exec {} bash     swanctl --list-sas --uri {}\n"
+        "  files:     {}/{{initiator,responder}}/{{log,swanctl}}/\n",
+        c.result.scenario, c.result.ike_version, k.run_id, k.initiator_ns, k.initiator_uri, k.responder_ns,
+        k.responder_uri, k.workdir.string());
+  }
+  for (const auto& owner : owners) text += fmt::format("remove them with: ikelab cleanup --force {}\n", owner);
+  return text;
+}
+
+std::string format_summary(const std::vector<JudgedCase>& cases, double wall_seconds) {
+  size_t passed = std::count_if(cases.begin(), cases.end(), [](const auto& c) { return c.verdict.pass; });
+  return fmt::format("{} case{}: {} passed, {} failed ({:.1f} s)\n", cases.size(), cases.size() == 1 ? "" : "s",
+                     passed, cases.size() - passed, wall_seconds);
+}
+
+}  // namespace ikelab::harness

@@ -1,0 +1,61 @@
+#pragma once
+
+// Starting programs without a shell (Boost.Process, argv vectors), optionally
+// inside a network namespace with a private /run, dying with the orchestrator.
+
+#include <boost/process/child.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ikelab::netns {
+
+struct LaunchOptions {
+  std::string netns;                   // empty: stay in the caller's network namespace
+  std::filesystem::path private_run;   // non-empty: own mount namespace with this dir on /run
+  bool die_with_parent = true;         // PR_SET_PDEATHSIG(SIGKILL)
+  bool own_process_group = true;       // a terminal's Ctrl-C reaches only ikelab, which tears down in order
+  std::vector<std::pair<std::string, std::string>> env;  // added to this process's environment
+  std::filesystem::path output;        // stdout and stderr go to this file; empty: /dev/null
+  std::filesystem::path working_dir;   // empty: inherit
+};
+
+// Absolute path of a program found in PATH (or the standard sbin dirs); throws if missing.
+std::filesystem::path find_program(const std::string& name);
+
+// Starts argv[0] (resolved with find_program unless absolute). Throws
+// std::system_error naming the step that failed (setns, mount, exec, ...).
+boost::process::child launch(const std::vector<std::string>& argv, const LaunchOptions& options);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr, interleaved
+  bool timed_out = false;
+  bool interrupted = false;  // stopped because ikelab got SIGINT/SIGTERM
+
+  bool ok() const { return exit_code == 0 && !timed_out && !interrupted; }
+};
+
+struct CommandOptions {
+  std::chrono::milliseconds timeout{10000};
+  std::string netns;
+  bool stop_on_interrupt = false;  // teardown commands must run even while interrupted
+};
+
+// Runs a command to completion and returns its output. Never hangs: the child
+// is killed at the timeout.
+CommandResult run_command(const std::vector<std::string>& argv, const CommandOptions& options = {});
+
+// "a b 'c d'": for messages only, never executed.
+std::string describe_command(const std::vector<std::string>& argv);
+
+// Waits for a child to exit, polling (safe with many threads forking).
+// Returns false if it is still running at the deadline or an interrupt arrived
+// (when stop_on_interrupt).
+bool wait_for_exit(boost::process::child& child, std::chrono::steady_clock::time_point deadline,
+                   bool stop_on_interrupt = false);
+
+}  // namespace ikelab::netns

@@ -1,0 +1,123 @@
+#include "netns/topology.hpp"
+
+#include "netns/process.hpp"
+
+#include <fmt/core.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <sched.h>
+#include <system_error>
+#include <thread>
+#include <unistd.h>
+
+namespace ikelab::netns {
+namespace {
+
+void ip(const std::vector<std::string>& args, const std::string& netns = {}) {
+  std::vector<std::string> argv{"ip"};
+  if (!netns.empty()) {
+    argv.push_back("-n");
+    argv.push_back(netns);
+  }
+  argv.insert(argv.end(), args.begin(), args.end());
+  CommandResult r = run_command(argv);
+  if (!r.ok())
+    throw TopologyError(fmt::format("'{}' failed (exit {}{}): {}", describe_command(argv), r.exit_code,
+                                    r.timed_out ? ", timed out" : "", r.output));
+}
+
+void configure_host(const std::string& ns, const HostAddressing& host) {
+  ip({"link", "set", "lo", "up"}, ns);
+  ip({"addr", "add", host.outer_cidr, "dev", Topology::outer_interface}, ns);
+  ip({"link", "set", Topology::outer_interface, "up"}, ns);
+  ip({"link", "add", Topology::inner_interface, "type", "bridge"}, ns);
+  ip({"addr", "add", host.inner_cidr, "dev", Topology::inner_interface}, ns);
+  ip({"link", "set", Topology::inner_interface, "up"}, ns);
+}
+
+void disable_ipv6(const std::string& ns) {
+  // "default" first: interfaces created afterwards inherit it.
+  for (const char* key : {"ipv6/conf/default/disable_ipv6", "ipv6/conf/all/disable_ipv6"})
+    write_netns_sysctl(ns, key, "1");
+}
+
+}  // namespace
+
+bool write_netns_sysctl(const std::string& netns, const std::string& key, const std::string& value) {
+  // setns() affects only the calling thread, so a short-lived thread enters
+  // the namespace, writes the file (resolved in that namespace) and ends.
+  bool exists = true;
+  std::error_code error;
+  std::string failed_step;
+  std::thread worker([&] {
+    int ns_fd = ::open(("/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
+    if (ns_fd < 0) {
+      error = std::error_code(errno, std::system_category());
+      failed_step = "open /run/netns/" + netns;
+      return;
+    }
+    if (::setns(ns_fd, CLONE_NEWNET) != 0) {
+      error = std::error_code(errno, std::system_category());
+      failed_step = "setns " + netns;
+      ::close(ns_fd);
+      return;
+    }
+    ::close(ns_fd);
+    std::string path = "/proc/sys/net/" + key;
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT) exists = false;
+      else {
+        error = std::error_code(errno, std::system_category());
+        failed_step = "open " + path;
+      }
+      return;
+    }
+    if (::write(fd, value.data(), value.size()) != static_cast<ssize_t>(value.size())) {
+      error = std::error_code(errno, std::system_category());
+      failed_step = "write " + path;
+    }
+    ::close(fd);
+  });
+  worker.join();
+  if (error) throw TopologyError(fmt::format("{} (in namespace {}): {}", failed_step, netns, error.message()));
+  return exists;
+}
+
+bool delete_namespace(const std::string& name) {
+  run_command({"ip", "netns", "delete", name});
+  return !std::filesystem::exists("/run/netns/" + name);
+}
+
+Topology::Topology(const RunId& id, const TopologySpec& spec)
+    : id_(id), initiator_ns_(id.namespace_name('i')), responder_ns_(id.namespace_name('r')) {
+  try {
+    ip({"netns", "add", initiator_ns_});
+    created_initiator_ = true;
+    ip({"netns", "add", responder_ns_});
+    created_responder_ = true;
+    disable_ipv6(initiator_ns_);
+    disable_ipv6(responder_ns_);
+    ip({"link", "add", outer_interface, "netns", initiator_ns_, "type", "veth", "peer", "name", outer_interface,
+        "netns", responder_ns_});
+    configure_host(initiator_ns_, spec.initiator);
+    configure_host(responder_ns_, spec.responder);
+  } catch (...) {
+    teardown();
+    throw;
+  }
+}
+
+Topology::~Topology() {
+  if (!released_) teardown();
+}
+
+void Topology::teardown() {
+  if (created_initiator_ && delete_namespace(initiator_ns_)) created_initiator_ = false;
+  if (created_responder_ && delete_namespace(responder_ns_)) created_responder_ = false;
+}
+
+}  // namespace ikelab::netns

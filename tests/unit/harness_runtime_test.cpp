@@ -1,0 +1,131 @@
+#include "harness/expectations.hpp"
+#include "harness/log_follower.hpp"
+#include "harness/outcome.hpp"
+#include "harness/run_report.hpp"
+#include "harness/text_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace ikelab::harness;
+
+namespace {
+
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / ("ikelab-unit-" + std::to_string(getpid()) + "-" +
+                                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  TempDir() { fs::create_directories(path); }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+fs::path write(const TempDir& dir, const std::string& name, const std::string& text) {
+  write_text_file(dir.path / name, text);
+  return dir.path / name;
+}
+
+}  // namespace
+
+TEST(Outcome, RoundTripsEveryValue) {
+  for (Outcome o : {Outcome::established, Outcome::phase1_failed, Outcome::phase2_failed, Outcome::error})
+    EXPECT_EQ(parse_outcome(to_string(o)), o);
+  EXPECT_FALSE(parse_outcome("failed").has_value());
+}
+
+TEST(Expectations, ReadsOutcomePerVersion) {
+  TempDir dir;
+  auto file = write(dir, "x.yaml", "ike1: {outcome: phase1_failed}\nike2:\n  outcome: established\n  diagnosis: psk\n");
+  auto e = load_expectations(file);
+  EXPECT_EQ(e.versions.at(1).outcome, Outcome::phase1_failed);
+  EXPECT_EQ(e.versions.at(2).outcome, Outcome::established);
+  EXPECT_TRUE(judge_outcome(e, 2, Outcome::established).pass);
+  auto v = judge_outcome(e, 1, Outcome::established);
+  EXPECT_FALSE(v.pass);
+  EXPECT_EQ(v.reason, "expected phase1_failed, got established");
+}
+
+TEST(Expectations, MissingFileOrVersionIsAFailNotAPass) {
+  TempDir dir;
+  EXPECT_FALSE(find_expectations(dir.path, "absent").has_value());
+  EXPECT_FALSE(judge_outcome(std::nullopt, 1, Outcome::established).pass);
+  auto e = load_expectations(write(dir, "only2.yaml", "ike2: {outcome: established}\n"));
+  EXPECT_FALSE(judge_outcome(e, 1, Outcome::established).pass);
+}
+
+TEST(Expectations, BadFilesNameFileAndLine) {
+  TempDir dir;
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  for (auto [text, message] : {Case{"ike3: {outcome: established}\n", ":1:1: unknown key 'ike3'"},
+                               Case{"ike1: {outcome: established}\nike2: {outcome: up}\n", ":2:17: outcome 'up'"},
+                               Case{"ike1: established\n", ":1:7: 'ike1' must be a mapping"},
+                               Case{"ike1: {outcome: [a\n", "bad.yaml:"},
+                               Case{"- a\n- b\n", "expected a mapping"}}) {
+    auto file = write(dir, "bad.yaml", text);
+    try {
+      load_expectations(file);
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const ExpectationError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(file.string()), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(LogFollower, SeesAppendedCompleteLinesOnly) {
+  TempDir dir;
+  auto file = dir.path / "charon.log";
+  LogFollower log(file);
+  EXPECT_FALSE(log.poll());  // not there yet
+  std::ofstream out(file);
+  out << "07[IKE] <site|1> IKE_SA site[1] established between 192.0.2.1[a]...192.0.2.2[b]\n07[IKE] partial" << std::flush;
+  EXPECT_TRUE(log.poll());
+  EXPECT_TRUE(log.has_line_since(0, {"IKE_SA site[", "] established between"}));
+  EXPECT_FALSE(log.has_line_since(0, {"partial"}));
+  size_t mark = log.size();
+  out << " line\n" << std::flush;
+  EXPECT_TRUE(log.poll());
+  EXPECT_FALSE(log.poll());
+  EXPECT_EQ(log.count_lines_since(0, {"07[IKE]"}), 2u);
+  EXPECT_FALSE(log.has_line_since(mark + 100, {"07[IKE]"}));
+}
+
+TEST(TextFile, LastLines) {
+  EXPECT_EQ(last_lines("a\nb\nc\n", 2), "b\nc\n");
+  EXPECT_EQ(last_lines("a\nb\nc", 2), "b\nc");
+  EXPECT_EQ(last_lines("a\n", 5), "a\n");
+  EXPECT_EQ(last_lines("", 3), "");
+}
+
+TEST(RunReport, TableHasOneRowPerCaseAndFailuresExplainThemselves) {
+  JudgedCase ok{CaseResult{}, Verdict{true, ""}};
+  ok.result.scenario = "psk-baseline";
+  ok.result.ike_version = 1;
+  ok.result.outcome = Outcome::established;
+  ok.result.seconds = 0.4;
+  JudgedCase bad = ok;
+  bad.result.scenario = "a-much-longer-scenario-name";
+  bad.result.ike_version = 2;
+  bad.result.outcome = Outcome::error;
+  bad.result.detail = "responder charon: exited\nline two";
+  bad.verdict = {false, "expected established, got error"};
+  std::string table = format_table({ok, bad});
+  EXPECT_NE(table.find("scenario                     IKE  outcome        verdict  seconds\n"), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("psk-baseline                   1  established    pass        0.40\n"), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("a-much-longer-scenario-name    2  error          FAIL        0.40\n"), std::string::npos)
+      << table;
+  std::string failures = format_failures({ok, bad});
+  EXPECT_EQ(failures.find("psk-baseline"), std::string::npos);
+  EXPECT_NE(failures.find("FAIL a-much-longer-scenario-name IKEv2: expected established, got error\n"
+                          "  responder charon: exited\n  line two\n"),
+            std::string::npos)
+      << failures;
+  EXPECT_EQ(format_summary({ok, bad}, 1.23), "2 cases: 1 passed, 1 failed (1.2 s)\n");
+}
