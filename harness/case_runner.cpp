@@ -185,6 +185,9 @@ struct Runner {
       throw CaseError(fmt::format("rendering the configuration failed: {}", e.what()));
     }
     deadline = started + config.deadline;
+    for (const RenderedHost* host : {&config.initiator, &config.responder})
+      if (host->implementation != Implementation::strongswan)
+        throw CaseError("this runner starts charon only; a libreswan host cannot run here yet");
     write_host_files(initiator_files, config.initiator);
     write_host_files(responder_files, config.responder);
     initiator_log = std::make_unique<LogFollower>(initiator_files.charon_log());
