@@ -282,3 +282,22 @@ TEST(RenderCase, AbsentDaemon) {
   s.responder.start_daemon = false;
   EXPECT_FALSE(render_case(s, 2, paths, paths, shared_credentials()).responder.start_daemon);
 }
+
+// Every scenario of the project renders for every IKE version it runs, and
+// each rendered file reads back with balanced sections.
+TEST(RenderCase, EveryProjectScenarioRenders) {
+  const auto scenarios = load_scenarios(IKELAB_SCENARIOS_DIR);
+  prepare_credentials(scenarios, shared_credentials());
+  const HostPaths responder{"/lab/r/run", "/lab/r/conf", "/lab/r/log"};
+  for (const auto& s : scenarios) {
+    for (int v : s.ike_versions) {
+      const CaseConfig c = render_case(s, v, paths, responder, shared_credentials());
+      for (const RenderedHost* host : {&c.initiator, &c.responder}) {
+        if (host->implementation != Implementation::strongswan) continue;
+        EXPECT_NO_THROW(parse_settings(host->swanctl_conf)) << s.name << " ike" << v;
+        EXPECT_NO_THROW(parse_settings(host->strongswan_conf)) << s.name << " ike" << v;
+        EXPECT_NE(host->swanctl_conf.find("connections {"), std::string::npos);
+      }
+    }
+  }
+}
