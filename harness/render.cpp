@@ -97,6 +97,12 @@ std::string render_strongswan_conf(const HostConfig& host, const HostPaths& path
   w.quoted("socket", "unix://" + (paths.rundir / "charon.vici").string());
   w.close();
   w.close();
+  w.open("syslog");
+  w.comment("the lab's daemons log only to their own files");
+  w.open("daemon");
+  w.plain("default", "-1");
+  w.close();
+  w.close();
   w.open("filelog");
   w.open("default-log");
   w.comment("charon's default log levels, as a stock charon.log");

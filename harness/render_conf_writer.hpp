@@ -7,9 +7,11 @@
 // quoted string, '#' starts a comment, '{' '}' '=' and newlines are
 // structure. Inside "..." only two bytes are special: '"' ends the string
 // and '\' escapes the next byte (\n, \r, \t are control characters, any other
-// \X is X itself); a raw CR is dropped. quote() therefore escapes '\' and
-// '"', and writes newline, CR and tab as \n, \r, \t: the result is one quoted
-// token on one line whatever the input holds.
+// \X is X itself); a raw CR is dropped, a raw newline kept. quote() therefore
+// escapes '\' and '"', and writes CR as \r (and newline and tab as \n, \t, so
+// each value stays on one line): one quoted token whatever the input holds.
+// tests/unit/render_test.cpp and tests/lab/scenario_lab_test.cpp (real charon)
+// fail if either escape is dropped.
 
 #include <string>
 #include <string_view>
