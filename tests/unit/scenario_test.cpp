@@ -95,6 +95,9 @@ TEST(ScenarioParser, ImpossibleValuesNameFileAndLine) {
   expect_error("out_of_range.yaml", 7, "between 1 and 300, not 0");
   expect_error("bad_action.yaml", 5, "'action' must be one of initiate | rekey_child | dpd");
   expect_error("inconsistent_credential.yaml", 6, "needs auth: cert");
+  expect_error("multiline_description.yaml", 1, "one line");
+  expect_error("pool_without_prefix.yaml", 6, "must be a subnet ADDRESS/PREFIX");
+  expect_error("eap_with_ikev1.yaml", 5, "eap exists only in IKEv2");
 }
 
 TEST(ScenarioParser, StructuralErrorsNameFileAndLine) {
