@@ -102,7 +102,7 @@ int run(const RunArgs& args) {
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   fmt::print("{}{}{}", harness::format_table(judged), harness::format_failures(judged), harness::format_kept(judged));
   if (options.out_dir) fmt::print("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
-  fmt::print("\n{}", harness::format_summary(judged, wall));
+  fmt::print("\n{}{}", harness::format_summary(judged, wall), harness::format_timings(judged));
   std::fflush(stdout);
 
   if (netns::interrupted()) {

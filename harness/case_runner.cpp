@@ -98,9 +98,11 @@ void save_artefacts(const fs::path& out, const HostFiles& initiator, const HostF
     copy_if_exists(host->list_sas(), dir / "list-sas.txt");
   }
   copy_if_exists(pcap, out / "ike.pcap");
-  write_text_file(out / "outcome.txt", fmt::format("scenario: {}\nike_version: {}\noutcome: {}\nseconds: {:.2f}\n{}",
+  std::string steps;
+  for (const auto& [name, seconds] : result.steps) steps += fmt::format("  {}: {:.3f}\n", name, seconds);
+  write_text_file(out / "outcome.txt", fmt::format("scenario: {}\nike_version: {}\noutcome: {}\nseconds: {:.2f}\nsteps:\n{}{}",
                                                    result.scenario, result.ike_version, to_string(result.outcome),
-                                                   result.seconds,
+                                                   result.seconds, steps,
                                                    result.detail.empty() ? "" : "detail: |\n  " + result.detail + "\n"));
 }
 
@@ -171,6 +173,13 @@ struct Runner {
     result.run_id = id.str();
   }
 
+  Clock::time_point step_started = Clock::now();
+  void step_done(const char* name) {
+    auto now = Clock::now();
+    result.steps.emplace_back(name, std::chrono::duration<double>(now - step_started).count());
+    step_started = now;
+  }
+
   void check_interrupt() {
     if (netns::interrupted()) throw CaseError("interrupted");
   }
@@ -231,7 +240,7 @@ struct Runner {
 
   void load_configs() {
     auto load = [&](const char* side, CharonDaemon& daemon, const HostFiles& host) {
-      auto r = Swanctl{daemon.vici_uri()}.load_all(host.swanctl_conf().string());
+      auto r = Swanctl{daemon.vici_uri(), host.paths.confdir.string()}.load_all(host.swanctl_conf().string());
       // swanctl exits 0 even if one connection was refused; a loaded config says so.
       if (!r.ok() || r.output.find("loaded connection") == std::string::npos)
         throw CaseError(command_report(fmt::format("{}: swanctl --load-all", side).c_str(), r));
@@ -324,9 +333,11 @@ struct Runner {
     Outcome outcome = initiate();
     if (outcome == Outcome::established && config.action == Action::rekey_child) outcome = rekey_child();
     if (outcome == Outcome::established && config.action == Action::dpd) outcome = dead_peer();
+    step_done("action");
     // The decisive event is in; let both daemons finish reacting (DELETEs, notifies).
-    wait_quiet({initiator_log.get(), responder_log.get()}, std::chrono::milliseconds(150),
+    wait_quiet({initiator_log.get(), responder_log.get()}, std::chrono::milliseconds(100),
                std::min(deadline, Clock::now() + std::chrono::milliseconds(1500)));
+    step_done("settle");
     require_daemon_alive("initiator", initiator.get(), initiator_files);
     if (config.action != Action::dpd) require_daemon_alive("responder", responder.get(), responder_files);
     result.outcome = outcome;
@@ -340,9 +351,28 @@ struct Runner {
     }
   }
 
+  // Always the same order: the initiator first (it sends DELETEs as it shuts
+  // down), then the responder once it has received them, so every log ends alike.
   void stop_everything() {
     if (capture) capture->stop();
+    size_t initiator_mark = 0, responder_mark = 0;
+    if (initiator_log && responder_log) {
+      initiator_log->poll();
+      responder_log->poll();
+      initiator_mark = initiator_log->size();
+      responder_mark = responder_log->size();
+    }
     if (initiator) initiator->stop();
+    if (responder && responder->running() && initiator_log && !netns::interrupted()) {
+      initiator_log->poll();
+      size_t sent = initiator_log->count_lines_since(initiator_mark, {"sending DELETE for"});
+      wait_until(
+          [&] {
+            responder_log->poll();
+            return responder_log->count_lines_since(responder_mark, {"received DELETE for"}) >= sent;
+          },
+          Clock::now() + std::chrono::milliseconds(500));
+    }
     if (responder) responder->stop();
     if (topology) topology->teardown();
   }
@@ -366,9 +396,13 @@ struct Runner {
   CaseResult run() {
     try {
       prepare();
+      step_done("prepare");
       start_daemons();
+      step_done("daemons");
       load_configs();
+      step_done("load");
       start_capture();
+      step_done("capture");
       act();
     } catch (const CaseError& e) {
       result.outcome = Outcome::error;
@@ -377,14 +411,17 @@ struct Runner {
       result.outcome = Outcome::error;
       result.detail += fmt::format("lab failure: {}", e.what());
     }
+    step_started = Clock::now();
     try {
       save_list_sas();
     } catch (const std::exception& e) {
       result.detail += fmt::format("\nlist-sas not saved: {}", e.what());
     }
+    step_done("list-sas");
     bool keep = options.keep && !netns::interrupted() && topology;
     if (keep) keep_running();
     else stop_everything();
+    step_done("stop");
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     if (options.artefacts_dir && !dir.empty()) {
       try {

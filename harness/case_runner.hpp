@@ -11,6 +11,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ikelab::harness {
 
@@ -50,6 +52,8 @@ struct CaseResult {
   double responder_startup = 0;
   std::string run_id;
   std::optional<KeptCase> kept;
+  // Wall time of each step (topology, daemons, load, capture, action, settle, stop), seconds.
+  std::vector<std::pair<std::string, double>> steps;
 };
 
 CaseResult run_case(const CaseRequest& request, const CaseOptions& options);

@@ -55,6 +55,33 @@ std::string format_kept(const std::vector<JudgedCase>& cases) {
   return text;
 }
 
+namespace {
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+}  // namespace
+
+std::string format_timings(const std::vector<JudgedCase>& cases) {
+  std::vector<double> startups, durations;
+  for (const auto& c : cases) {
+    durations.push_back(c.result.seconds);
+    for (double s : {c.result.initiator_startup, c.result.responder_startup})
+      if (s > 0) startups.push_back(s);
+  }
+  if (durations.empty()) return "";
+  std::string text = fmt::format("case time: median {:.2f} s, max {:.2f} s", median(durations),
+                                 *std::max_element(durations.begin(), durations.end()));
+  if (!startups.empty())
+    text += fmt::format("; charon start-up (exec until vici answers): median {:.2f} s, max {:.2f} s over {} daemons",
+                        median(startups), *std::max_element(startups.begin(), startups.end()), startups.size());
+  return text + "\n";
+}
+
 std::string format_summary(const std::vector<JudgedCase>& cases, double wall_seconds) {
   size_t passed = std::count_if(cases.begin(), cases.end(), [](const auto& c) { return c.verdict.pass; });
   return fmt::format("{} case{}: {} passed, {} failed ({:.1f} s)\n", cases.size(), cases.size() == 1 ? "" : "s",

@@ -6,12 +6,16 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ikelab::harness {
 
 struct Swanctl {
+  explicit Swanctl(std::string vici_uri, std::string dir = {}) : uri(std::move(vici_uri)), swanctl_dir(std::move(dir)) {}
+
   std::string uri;  // unix://RUNDIR/charon.vici
+  std::string swanctl_dir;  // SWANCTL_DIR: keeps swanctl away from /etc/swanctl (empty: unset)
 
   netns::CommandResult run(std::vector<std::string> args,
                            std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;

@@ -197,6 +197,8 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
   }
   const int ns_fd = netns_fd.fd;
   const pid_t parent = ::getpid();
+  bp::environment env = ::boost::this_process::environment();
+  for (const auto& [key, value] : options.env) env[key] = value;
   auto setup = [=](auto& exec) {
     ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -209,7 +211,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
   bp::child child;
   {
     std::lock_guard lock(launch_mutex);
-    child = bp::child(bp::exe = exe.string(), bp::args = args, (bp::std_out & bp::std_err) > scratch.file,
+    child = bp::child(bp::exe = exe.string(), bp::args = args, env, (bp::std_out & bp::std_err) > scratch.file,
                       bp::std_in < bp::null, bp::extend::on_exec_setup = setup, ec);
   }
   CommandResult result;

@@ -43,6 +43,7 @@ struct CommandOptions {
   std::chrono::milliseconds timeout{10000};
   std::string netns;
   bool stop_on_interrupt = false;  // teardown commands must run even while interrupted
+  std::vector<std::pair<std::string, std::string>> env;  // added to this process's environment
 };
 
 // Runs a command to completion and returns its output. Never hangs: the child

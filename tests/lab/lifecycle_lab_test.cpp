@@ -1,4 +1,4 @@
-// Whatever happens to a lab run (kill -9, Ctrl-C, a second run at the same
+// Whatever happens to `ikelab run` (kill -9, Ctrl-C, a second run at the same
 // time), no namespace, link, daemon or file of it stays behind.
 
 #include "harness/charon_daemon.hpp"
@@ -32,7 +32,12 @@ std::optional<netns::RunLeftovers> run_of(pid_t owner) {
   return std::nullopt;
 }
 
-// Waits until the driver has daemons up in its namespaces.
+// `ikelab run` over the whole matrix: long enough to be caught mid-case.
+bp::child start_matrix(bp::ipstream& out) {
+  return bp::child(bp::exe = IKELAB_BINARY, bp::args = {"run", "-j", "2"}, bp::std_out > out, bp::std_err > bp::null);
+}
+
+// Waits until the run has daemons up in its namespaces.
 std::vector<pid_t> wait_for_daemons(pid_t owner) {
   auto deadline = std::chrono::steady_clock::now() + 20s;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -67,10 +72,10 @@ void expect_nothing_left(pid_t owner) {
 
 TEST(LifecycleLab, KillNineThenCleanupLeavesNothing) {
   bp::ipstream out;
-  bp::child driver(bp::exe = LAB_CASE_LOOP, bp::args = {"40", "2"}, bp::std_out > out, bp::std_err > bp::null);
+  bp::child driver = start_matrix(out);
   pid_t owner = driver.id();
   auto daemons = wait_for_daemons(owner);
-  ASSERT_FALSE(daemons.empty()) << "the driver never had daemons up";
+  ASSERT_FALSE(daemons.empty()) << "ikelab run never had daemons up";
   ::kill(owner, SIGKILL);
   driver.wait();
   // Daemons die with their orchestrator (PR_SET_PDEATHSIG)...
@@ -84,12 +89,12 @@ TEST(LifecycleLab, KillNineThenCleanupLeavesNothing) {
 
 TEST(LifecycleLab, SigintLeavesNothingEvenWithoutCleanup) {
   bp::ipstream out;
-  bp::child driver(bp::exe = LAB_CASE_LOOP, bp::args = {"40", "2"}, bp::std_out > out, bp::std_err > bp::null);
+  bp::child driver = start_matrix(out);
   pid_t owner = driver.id();
   auto daemons = wait_for_daemons(owner);
   ASSERT_FALSE(daemons.empty());
   ::kill(owner, SIGINT);
-  ASSERT_TRUE(netns::wait_for_exit(driver, std::chrono::steady_clock::now() + 15s)) << "driver did not stop";
+  ASSERT_TRUE(netns::wait_for_exit(driver, std::chrono::steady_clock::now() + 15s)) << "ikelab run did not stop";
   int status = 0;
   // Boost reaped it; its exit code carries the re-raised signal.
   status = driver.native_exit_code();
@@ -100,7 +105,7 @@ TEST(LifecycleLab, SigintLeavesNothingEvenWithoutCleanup) {
 
 TEST(LifecycleLab, CleanupLeavesALiveRunAlone) {
   bp::ipstream out;
-  bp::child driver(bp::exe = LAB_CASE_LOOP, bp::args = {"40", "1"}, bp::std_out > out, bp::std_err > bp::null);
+  bp::child driver = start_matrix(out);
   pid_t owner = driver.id();
   ASSERT_FALSE(wait_for_daemons(owner).empty());
   auto cleanup = netns::run_command({IKELAB_BINARY, "cleanup"});
@@ -114,8 +119,9 @@ TEST(LifecycleLab, CleanupLeavesALiveRunAlone) {
 
 TEST(LifecycleLab, TwoRunsAtTheSameTimeBothPass) {
   bp::ipstream out_a, out_b;
-  bp::child a(bp::exe = LAB_CASE_LOOP, bp::args = {"6", "2"}, bp::std_out > out_a, bp::std_err > bp::null);
-  bp::child b(bp::exe = LAB_CASE_LOOP, bp::args = {"6", "2"}, bp::std_out > out_b, bp::std_err > bp::null);
+  const std::vector<std::string> args{"run", "baseline_psk", "baseline_cert", "baseline_pubkey", "psk_mismatch"};
+  bp::child a(bp::exe = IKELAB_BINARY, bp::args = args, bp::std_out > out_a, bp::std_err > bp::null);
+  bp::child b(bp::exe = IKELAB_BINARY, bp::args = args, bp::std_out > out_b, bp::std_err > bp::null);
   auto deadline = std::chrono::steady_clock::now() + 60s;
   ASSERT_TRUE(netns::wait_for_exit(a, deadline));
   ASSERT_TRUE(netns::wait_for_exit(b, deadline));
