@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <set>
+#include <unistd.h>
 
 namespace ikelab::cli {
 namespace {
@@ -28,6 +29,10 @@ std::string describe(const netns::RunLeftovers& run) {
 }
 
 int cleanup(const CleanupArgs& args) {
+  if (::geteuid() != 0 && !args.dry_run) {
+    fmt::print(stderr, "ikelab cleanup: removing namespaces needs root\n");
+    return 2;
+  }
   std::set<pid_t> forced;
   for (const auto& text : args.force) {
     auto id = netns::parse_run_id(text);

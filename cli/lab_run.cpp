@@ -46,6 +46,10 @@ std::vector<harness::Scenario> select(std::vector<harness::Scenario> all, const 
 }
 
 int run(const RunArgs& args) {
+  if (::geteuid() != 0) {
+    fmt::print(stderr, "ikelab run: the lab needs root (network namespaces, mounts); run it as root\n");
+    return 2;
+  }
   netns::install_interrupt_handler();
   auto started = std::chrono::steady_clock::now();
 

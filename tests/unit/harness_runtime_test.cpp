@@ -129,3 +129,28 @@ TEST(RunReport, TableHasOneRowPerCaseAndFailuresExplainThemselves) {
       << failures;
   EXPECT_EQ(format_summary({ok, bad}, 1.23), "2 cases: 1 passed, 1 failed (1.2 s)\n");
 }
+
+TEST(RunReport, KeptCasesSayHowToEnterAndRemoveThem) {
+  JudgedCase kept{CaseResult{}, Verdict{true, ""}};
+  kept.result.scenario = "baseline_psk";
+  kept.result.kept = KeptCase{"4242-1", "ikl4242-1i", "ikl4242-1r", "unix:///tmp/ikelab/4242/1/initiator/run/charon.vici",
+                              "unix:///tmp/ikelab/4242/1/responder/run/charon.vici", "/tmp/ikelab/4242/1"};
+  std::string text = format_kept({kept, kept});
+  EXPECT_NE(text.find("ip netns exec ikl4242-1i bash"), std::string::npos) << text;
+  EXPECT_NE(text.find("swanctl --list-sas --uri unix:///tmp/ikelab/4242/1/responder/run/charon.vici"), std::string::npos);
+  // One removal line per run, however many cases it kept.
+  EXPECT_EQ(text.find("ikelab cleanup --force 4242"), text.rfind("ikelab cleanup --force 4242"));
+  EXPECT_EQ(format_kept({JudgedCase{}}), "");
+}
+
+TEST(RunReport, TimingsGiveMedianAndMax) {
+  std::vector<JudgedCase> cases(3);
+  double seconds[] = {0.5, 4.5, 0.4};
+  for (int i = 0; i < 3; ++i) {
+    cases[i].result.seconds = seconds[i];
+    cases[i].result.initiator_startup = 0.01 * (i + 1);
+  }
+  EXPECT_EQ(format_timings(cases),
+            "case time: median 0.50 s, max 4.50 s; charon start-up (exec until vici answers): median 0.02 s, "
+            "max 0.03 s over 3 daemons\n");
+}
