@@ -3,6 +3,7 @@
 #include "harness/charon_daemon.hpp"
 #include "harness/lab_addresses.hpp"
 #include "harness/log_follower.hpp"
+#include "harness/redact.hpp"
 #include "harness/swanctl.hpp"
 #include "harness/text_file.hpp"
 #include "netns/interrupt.hpp"
@@ -45,6 +46,10 @@ HostFiles make_host_dirs(const fs::path& case_dir, const char* name) {
   host.paths.confdir = host.dir / "swanctl";
   host.paths.logdir = host.dir / "log";
   for (const auto& d : {host.paths.rundir, host.paths.confdir, host.paths.logdir}) fs::create_directories(d);
+  // swanctl --load-all lists every credential folder and complains about each missing one.
+  for (const char* sub : {"x509", "x509ca", "x509ocsp", "x509aa", "x509ac", "x509crl", "pubkey", "private", "rsa",
+                          "ecdsa", "bliss", "pkcs8", "pkcs12"})
+    fs::create_directories(host.paths.confdir / sub);
   return host;
 }
 
@@ -423,6 +428,9 @@ struct Runner {
     else stop_everything();
     step_done("stop");
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    auto secrets = secrets_of(config.initiator);
+    for (auto& s : secrets_of(config.responder)) secrets.push_back(std::move(s));
+    result.detail = redact(std::move(result.detail), secrets);
     if (options.artefacts_dir && !dir.empty()) {
       try {
         save_artefacts(*options.artefacts_dir, initiator_files, responder_files, dir / "ike.pcap", result);

@@ -1,6 +1,7 @@
 #include "harness/expectations.hpp"
 #include "harness/log_follower.hpp"
 #include "harness/outcome.hpp"
+#include "harness/redact.hpp"
 #include "harness/run_report.hpp"
 #include "harness/text_file.hpp"
 
@@ -153,4 +154,15 @@ TEST(RunReport, TimingsGiveMedianAndMax) {
   EXPECT_EQ(format_timings(cases),
             "case time: median 0.50 s, max 4.50 s; charon start-up (exec until vici answers): median 0.02 s, "
             "max 0.03 s over 3 daemons\n");
+}
+
+TEST(Redact, SecretsOfRenderedConfigsNeverSurviveInText) {
+  RenderedHost host;
+  host.swanctl_conf =
+      "secrets {\n  ike-lab {\n    id-1 = \"a\"\n    secret = \"p\\\"s}k\\\\{#\"\n  }\n  eap-user {\n"
+      "    secret = \"user-pass-1\"\n  }\n}\n";
+  host.ipsec_secrets = "@a @b : PSK 0x6c61622d707736\n@u : XAUTH \"xauth pass\"\n";
+  auto secrets = secrets_of(host);
+  std::string text = redact("key p\"s}k\\{# and user-pass-1, lab-pw6 / 0x6c61622d707736, xauth pass; a", secrets);
+  EXPECT_EQ(text, "key <secret> and <secret>, <secret> / <secret>, <secret>; a");
 }
