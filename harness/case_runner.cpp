@@ -1,10 +1,9 @@
 #include "harness/case_runner.hpp"
 
-#include "harness/charon_daemon.hpp"
+#include "harness/lab_peer.hpp"
 #include "harness/lab_addresses.hpp"
 #include "harness/log_follower.hpp"
 #include "harness/redact.hpp"
-#include "harness/swanctl.hpp"
 #include "harness/text_file.hpp"
 #include "netns/interrupt.hpp"
 #include "netns/lab_state.hpp"
@@ -28,14 +27,7 @@ struct CaseError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct HostFiles {
-  fs::path dir;
-  HostPaths paths;
-  fs::path strongswan_conf() const { return dir / "strongswan.conf"; }
-  fs::path swanctl_conf() const { return paths.confdir / "swanctl.conf"; }
-  fs::path charon_log() const { return paths.logdir / "charon.log"; }
-  fs::path charon_cfg2_log() const { return paths.logdir / "charon-cfg2.log"; }
-  fs::path charon_output() const { return paths.logdir / "charon.stdout"; }
+struct HostFiles : PeerFiles {
   fs::path list_sas() const { return dir / "list-sas.txt"; }
 };
 
@@ -54,35 +46,23 @@ HostFiles make_host_dirs(const fs::path& case_dir, const char* name) {
 }
 
 void write_host_files(const HostFiles& host, const RenderedHost& rendered) {
-  write_text_file(host.strongswan_conf(), rendered.strongswan_conf);
-  write_text_file(host.swanctl_conf(), rendered.swanctl_conf);
-  for (const auto& [relative, content] : rendered.files) {
-    fs::path rel(relative);
-    bool escapes = rel.is_absolute() || rel.empty();
-    for (const auto& part : rel)
-      if (part == "..") escapes = true;
-    if (escapes) throw CaseError(fmt::format("rendered file name '{}' leaves the swanctl dir", relative));
-    fs::path target = host.paths.confdir / rel;
-    write_text_file(target, content);
-    if (rel.begin() != rel.end() && *rel.begin() == "private")
-      fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write);
+  try {
+    write_peer_files(rendered, host);
+  } catch (const std::runtime_error& e) {
+    throw CaseError(e.what());
   }
 }
 
-std::string daemon_report(const char* side, CharonDaemon& daemon, const HostFiles& host) {
-  std::string text = fmt::format("{} charon: {}\n", side, daemon.failure());
+std::string daemon_report(const char* side, LabPeer& daemon, const fs::path& log_file) {
+  const char* name = daemon.daemon_name();
+  std::string text = fmt::format("{} {}: {}\n", side, name, daemon.failure());
   std::string out = last_lines(daemon.output(), 15);
-  if (!out.empty()) text += fmt::format("--- {} charon output (last lines) ---\n{}", side, out);
-  std::string log = last_lines(read_text_file(host.charon_log()), 15);
-  if (!log.empty()) text += fmt::format("--- {} charon.log (last lines) ---\n{}", side, log);
+  if (!out.empty()) text += fmt::format("--- {} {} output (last lines) ---\n{}", side, name, out);
+  std::string log = last_lines(read_text_file(log_file), 15);
+  if (!log.empty()) text += fmt::format("--- {} {} (last lines) ---\n{}", side, log_file.filename().string(), log);
   return text;
 }
 
-std::string command_report(const char* what, const netns::CommandResult& r) {
-  if (r.interrupted) return fmt::format("{}: interrupted", what);
-  if (r.timed_out) return fmt::format("{}: no answer before the deadline\n{}", what, last_lines(r.output, 15));
-  return fmt::format("{} failed (exit {}):\n{}", what, r.exit_code, last_lines(r.output, 15));
-}
 
 void copy_if_exists(const fs::path& from, const fs::path& to) {
   std::error_code ec;
@@ -92,14 +72,11 @@ void copy_if_exists(const fs::path& from, const fs::path& to) {
 }
 
 void save_artefacts(const fs::path& out, const HostFiles& initiator, const HostFiles& responder,
-                    const fs::path& pcap, const CaseResult& result) {
-  for (const auto& [name, host] : {std::pair{"initiator", &initiator}, std::pair{"responder", &responder}}) {
+                    const CaseConfig& config, const fs::path& pcap, const CaseResult& result) {
+  for (const auto& [name, host, rendered] : {std::tuple{"initiator", &initiator, &config.initiator},
+                                             std::tuple{"responder", &responder, &config.responder}}) {
     fs::path dir = out / name;
-    copy_if_exists(host->charon_log(), dir / "charon.log");
-    copy_if_exists(host->charon_cfg2_log(), dir / "charon-cfg2.log");
-    copy_if_exists(host->charon_output(), dir / "charon.stdout");
-    copy_if_exists(host->strongswan_conf(), dir / "strongswan.conf");
-    copy_if_exists(host->swanctl_conf(), dir / "swanctl.conf");
+    for (const auto& [from, to] : peer_artefacts(*rendered, *host)) copy_if_exists(from, dir / to);
     copy_if_exists(host->list_sas(), dir / "list-sas.txt");
   }
   copy_if_exists(pcap, out / "ike.pcap");
@@ -153,8 +130,6 @@ class Capture {
   boost::process::child child_;
 };
 
-std::string ike_established_needle(const CaseConfig& c) { return fmt::format("IKE_SA {}[", c.connection); }
-std::string child_established_needle(const CaseConfig& c) { return fmt::format("CHILD_SA {}{{", c.child); }
 
 struct Runner {
   const CaseRequest& request;
@@ -168,7 +143,7 @@ struct Runner {
   HostFiles initiator_files, responder_files;
   CaseConfig config;
   std::unique_ptr<netns::Topology> topology;
-  std::unique_ptr<CharonDaemon> initiator, responder;
+  std::unique_ptr<LabPeer> initiator, responder;
   std::unique_ptr<Capture> capture;
   std::unique_ptr<LogFollower> initiator_log, responder_log;
 
@@ -204,8 +179,8 @@ struct Runner {
         throw CaseError("this runner starts charon only; a libreswan host cannot run here yet");
     write_host_files(initiator_files, config.initiator);
     write_host_files(responder_files, config.responder);
-    initiator_log = std::make_unique<LogFollower>(initiator_files.charon_log());
-    responder_log = std::make_unique<LogFollower>(responder_files.charon_log());
+    initiator_log = std::make_unique<LogFollower>(peer_log_file(config.initiator, initiator_files));
+    responder_log = std::make_unique<LogFollower>(peer_log_file(config.responder, responder_files));
 
     netns::TopologySpec spec;
     spec.initiator = {fmt::format("{}/{}", lab_addresses::initiator_outer, lab_addresses::outer_prefix),
@@ -220,38 +195,40 @@ struct Runner {
     check_interrupt();
   }
 
-  std::unique_ptr<CharonDaemon> make_daemon(const std::string& ns, const HostFiles& host) {
-    return std::make_unique<CharonDaemon>(
-        ns, CharonDaemon::Paths{host.strongswan_conf(), host.paths.rundir, host.charon_output()}, !options.keep);
+  std::unique_ptr<LabPeer> make_daemon(const std::string& ns, const HostFiles& host, const RenderedHost& rendered) {
+    return make_lab_peer(ns, host, rendered, config, !options.keep);
+  }
+
+  std::string report(const char* side) {
+    const bool init = std::string_view(side) == "initiator";
+    return daemon_report(side, init ? *initiator : *responder,
+                         peer_log_file(init ? config.initiator : config.responder, init ? initiator_files : responder_files));
   }
 
   void start_daemons() {
-    if (config.initiator.start_daemon) initiator = make_daemon(topology->initiator_ns(), initiator_files);
-    if (config.responder.start_daemon) responder = make_daemon(topology->responder_ns(), responder_files);
+    if (config.initiator.start_daemon)
+      initiator = make_daemon(topology->initiator_ns(), initiator_files, config.initiator);
+    if (config.responder.start_daemon)
+      responder = make_daemon(topology->responder_ns(), responder_files, config.responder);
     if (!initiator) throw CaseError("the initiator has no daemon: nothing to run");
     initiator->start();
     if (responder) responder->start();
     auto ready_by = std::min(deadline, Clock::now() + std::chrono::seconds(10));
-    if (!initiator->wait_ready(ready_by))
-      throw CaseError(daemon_report("initiator", *initiator, initiator_files));
+    if (!initiator->wait_ready(ready_by)) throw CaseError(report("initiator"));
     result.initiator_startup = initiator->startup_seconds();
     if (responder) {
-      if (!responder->wait_ready(ready_by))
-        throw CaseError(daemon_report("responder", *responder, responder_files));
+      if (!responder->wait_ready(ready_by)) throw CaseError(report("responder"));
       result.responder_startup = responder->startup_seconds();
     }
     check_interrupt();
   }
 
   void load_configs() {
-    auto load = [&](const char* side, CharonDaemon& daemon, const HostFiles& host) {
-      auto r = Swanctl{daemon.vici_uri(), host.paths.confdir.string()}.load_all(host.swanctl_conf().string());
-      // swanctl exits 0 even if one connection was refused; a loaded config says so.
-      if (!r.ok() || r.output.find("loaded connection") == std::string::npos)
-        throw CaseError(command_report(fmt::format("{}: swanctl --load-all", side).c_str(), r));
+    auto load = [&](const char* side, LabPeer& daemon) {
+      if (auto problem = daemon.load(); !problem.empty()) throw CaseError(fmt::format("{}: {}", side, problem));
     };
-    load("initiator", *initiator, initiator_files);
-    if (responder) load("responder", *responder, responder_files);
+    load("initiator", *initiator);
+    if (responder) load("responder", *responder);
     check_interrupt();
   }
 
@@ -266,40 +243,29 @@ struct Runner {
     return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
   }
 
-  void require_daemon_alive(const char* side, CharonDaemon* daemon, const HostFiles& host) {
+  void require_daemon_alive(const char* side, LabPeer* daemon) {
     if (daemon && !daemon->running()) {
       // wait_ready records why it is not running
       daemon->wait_ready(Clock::now());
-      throw CaseError(fmt::format("{} daemon died during the case\n{}", side, daemon_report(side, *daemon, host)));
+      throw CaseError(fmt::format("{} daemon died during the case\n{}", side, report(side)));
     }
   }
 
   Outcome initiate() {
-    size_t mark = initiator_log->size();
-    auto r = Swanctl{initiator->vici_uri()}.initiate(config.child, remaining());
+    auto r = initiator->initiate(*initiator_log, remaining());
     if (r.interrupted) throw CaseError("interrupted");
-    if (r.timed_out) throw CaseError(command_report("swanctl --initiate", r));
-    initiator_log->poll();
-    require_daemon_alive("initiator", initiator.get(), initiator_files);
-    if (r.exit_code == 0) return Outcome::established;
-    bool ike_up = initiator_log->has_line_since(mark, {ike_established_needle(config), "] established between"});
-    return ike_up ? Outcome::phase2_failed : Outcome::phase1_failed;
+    if (!r.problem.empty()) throw CaseError(r.problem);
+    require_daemon_alive("initiator", initiator.get());
+    return r.outcome;
   }
 
   Outcome rekey_child() {
     initiator_log->poll();
     size_t mark = initiator_log->size();
-    auto child_up = [&] {
-      return initiator_log->has_line_since(mark, {child_established_needle(config), "} established with SPIs"});
-    };
-    auto failed = [&] {
-      for (auto needle : {"rekeying failed", "failed to establish CHILD_SA", "no CHILD_SA built", "error notify",
-                          "notify error", "giving up after"})
-        if (initiator_log->has_line_since(mark, {needle})) return true;
-      return false;
-    };
+    auto child_up = [&] { return initiator->child_rekeyed(*initiator_log, mark); };
+    auto failed = [&] { return initiator->rekey_failed(*initiator_log, mark); };
     // swanctl --rekey reports success even when the rekey then fails: judge by the log.
-    Swanctl{initiator->vici_uri()}.rekey_child(config.child);
+    initiator->rekey_child();
     bool decided = wait_until(
         [&] {
           initiator_log->poll();
@@ -323,8 +289,7 @@ struct Runner {
     bool detected = wait_until(
         [&] {
           initiator_log->poll();
-          return initiator_log->has_line_since(mark, {"DPD check timed out"}) ||
-                 initiator_log->has_line_since(mark, {"giving up after"});
+          return initiator->peer_declared_dead(*initiator_log, mark);
         },
         deadline);
     if (!detected)
@@ -343,16 +308,15 @@ struct Runner {
     wait_quiet({initiator_log.get(), responder_log.get()}, std::chrono::milliseconds(100),
                std::min(deadline, Clock::now() + std::chrono::milliseconds(1500)));
     step_done("settle");
-    require_daemon_alive("initiator", initiator.get(), initiator_files);
-    if (config.action != Action::dpd) require_daemon_alive("responder", responder.get(), responder_files);
+    require_daemon_alive("initiator", initiator.get());
+    if (config.action != Action::dpd) require_daemon_alive("responder", responder.get());
     result.outcome = outcome;
   }
 
   void save_list_sas() {
     for (auto [daemon, host] : {std::pair{initiator.get(), &initiator_files}, std::pair{responder.get(), &responder_files}}) {
       if (!daemon || !daemon->running()) continue;
-      auto r = Swanctl{daemon->vici_uri()}.list_sas();
-      write_text_file(host->list_sas(), r.output);
+      write_text_file(host->list_sas(), daemon->list_sas());
     }
   }
 
@@ -392,8 +356,8 @@ struct Runner {
     kept.run_id = id.str();
     kept.initiator_ns = topology ? topology->initiator_ns() : "";
     kept.responder_ns = topology ? topology->responder_ns() : "";
-    kept.initiator_uri = initiator ? initiator->vici_uri() : "";
-    kept.responder_uri = responder ? responder->vici_uri() : "";
+    kept.initiator_uri = initiator ? initiator->control_address() : "";
+    kept.responder_uri = responder ? responder->control_address() : "";
     kept.workdir = dir;
     result.kept = kept;
   }
@@ -433,7 +397,7 @@ struct Runner {
     result.detail = redact(std::move(result.detail), secrets);
     if (options.artefacts_dir && !dir.empty()) {
       try {
-        save_artefacts(*options.artefacts_dir, initiator_files, responder_files, dir / "ike.pcap", result);
+        save_artefacts(*options.artefacts_dir, initiator_files, responder_files, config, dir / "ike.pcap", result);
       } catch (const std::exception& e) {
         result.detail += fmt::format("\nartefacts not saved: {}", e.what());
       }

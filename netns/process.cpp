@@ -125,6 +125,10 @@ bp::child launch(const std::vector<std::string>& argv, const LaunchOptions& opti
   const int ns_fd = netns_fd.fd;
   const std::string run_dir = options.private_run.string();
   const char* run_dir_c = run_dir.empty() ? nullptr : run_dir.c_str();
+  // mount(2) arguments for the overlays, made before fork.
+  std::vector<std::pair<std::string, std::string>> overlays;  // (target, options)
+  for (const auto& [lower, target] : options.read_only_overlays)
+    overlays.emplace_back(target.string(), "lowerdir=" + lower.string() + ":" + target.string());
   const bool die_with_parent = options.die_with_parent;
   const bool own_group = options.own_process_group;
   const pid_t parent = ::getpid();
@@ -151,6 +155,12 @@ bp::child launch(const std::vector<std::string>& argv, const LaunchOptions& opti
       if (::mount(run_dir_c, "/run", nullptr, MS_BIND, nullptr) != 0) {
         exec.set_error(std::error_code(errno, std::system_category()), "mount --bind RUNDIR /run");
         return;
+      }
+      for (const auto& [target, mount_options] : overlays) {
+        if (::mount("overlay", target.c_str(), "overlay", MS_RDONLY, mount_options.c_str()) != 0) {
+          exec.set_error(std::error_code(errno, std::system_category()), "mount -t overlay");
+          return;
+        }
       }
     }
   };

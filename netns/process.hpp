@@ -16,6 +16,10 @@ namespace ikelab::netns {
 struct LaunchOptions {
   std::string netns;                   // empty: stay in the caller's network namespace
   std::filesystem::path private_run;   // non-empty: own mount namespace with this dir on /run
+  // With private_run only: read-only overlays in that mount namespace, each
+  // (dir, target) shows dir's files over target's (lab plutos need their
+  // prefix's /usr/libexec/ipsec at the compiled-in path).
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> read_only_overlays;
   bool die_with_parent = true;         // PR_SET_PDEATHSIG(SIGKILL)
   bool own_process_group = true;       // a terminal's Ctrl-C reaches only ikelab, which tears down in order
   std::vector<std::pair<std::string, std::string>> env;  // added to this process's environment

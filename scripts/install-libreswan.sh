@@ -17,6 +17,7 @@ libs=(
   libnss3 libnss3-tools libnspr4 libldns3 libevent-core-2.1-7
   libevent-pthreads-2.1-7 libunbound8 libcurl3-nss libldap-2.5-0 libcap-ng0
   libaudit1 libpam0g libsystemd0 libselinux1 libcrypt1
+  openssl   # the lab imports keys into NSS through PKCS#12
 )
 binaries=(pluto addconn whack)
 

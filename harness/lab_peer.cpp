@@ -1,0 +1,223 @@
+#include "harness/lab_peer.hpp"
+
+#include "harness/charon_daemon.hpp"
+#include "harness/pluto_control.hpp"
+#include "harness/pluto_daemon.hpp"
+#include "harness/pluto_nss.hpp"
+#include "harness/swanctl.hpp"
+#include "harness/text_file.hpp"
+
+#include <fmt/core.h>
+
+namespace fs = std::filesystem;
+
+namespace ikelab::harness {
+namespace {
+
+std::string tool_problem(const char* what, const netns::CommandResult& r) {
+  if (r.timed_out) return fmt::format("{}: no answer before the deadline\n{}", what, last_lines(r.output, 15));
+  return fmt::format("{} failed (exit {}):\n{}", what, r.exit_code, last_lines(r.output, 15));
+}
+
+bool any_line_since(const LogFollower& log, size_t mark, std::initializer_list<std::string_view> needles) {
+  for (auto needle : needles)
+    if (log.has_line_since(mark, {needle})) return true;
+  return false;
+}
+
+class CharonPeer final : public LabPeer {
+ public:
+  CharonPeer(const std::string& netns, const PeerFiles& files, const CaseConfig& config, bool die_with_parent)
+      : files_(files),
+        config_(config),
+        daemon_(netns, CharonDaemon::Paths{files.dir / "strongswan.conf", files.paths.rundir, files.paths.logdir / "charon.stdout"},
+                die_with_parent) {}
+
+  const char* daemon_name() const override { return "charon"; }
+  void start() override { daemon_.start(); }
+  bool wait_ready(std::chrono::steady_clock::time_point deadline) override { return daemon_.wait_ready(deadline); }
+  double startup_seconds() const override { return daemon_.startup_seconds(); }
+  bool running() override { return daemon_.running(); }
+  void stop() override { daemon_.stop(); }
+  void kill_now() override { daemon_.kill_now(); }
+  void detach() override { daemon_.detach(); }
+  std::string failure() const override { return daemon_.failure(); }
+  std::string output() const override { return daemon_.output(); }
+  std::string control_address() const override { return daemon_.vici_uri(); }
+
+  std::string load() override {
+    auto r = swanctl().load_all((files_.paths.confdir / "swanctl.conf").string());
+    // swanctl exits 0 even if one connection was refused; a loaded config says so.
+    if (!r.ok() || r.output.find("loaded connection") == std::string::npos)
+      return tool_problem("swanctl --load-all", r);
+    return {};
+  }
+
+  InitiateResult initiate(LogFollower& log, std::chrono::milliseconds remaining) override {
+    InitiateResult result;
+    const size_t mark = log.size();
+    auto r = swanctl().initiate(config_.child, remaining);
+    if (r.interrupted) {
+      result.interrupted = true;
+      return result;
+    }
+    if (r.timed_out) {
+      result.problem = tool_problem("swanctl --initiate", r);
+      return result;
+    }
+    log.poll();
+    if (r.exit_code == 0) {
+      result.outcome = Outcome::established;
+    } else {
+      const bool ike_up = log.has_line_since(mark, {fmt::format("IKE_SA {}[", config_.connection), "] established between"});
+      result.outcome = ike_up ? Outcome::phase2_failed : Outcome::phase1_failed;
+    }
+    return result;
+  }
+
+  void rekey_child() override { swanctl().rekey_child(config_.child); }
+  std::string list_sas() override { return swanctl().list_sas().output; }
+
+  bool child_rekeyed(const LogFollower& log, size_t mark) const override {
+    return log.has_line_since(mark, {fmt::format("CHILD_SA {}{{", config_.child), "} established with SPIs"});
+  }
+  bool rekey_failed(const LogFollower& log, size_t mark) const override {
+    return any_line_since(log, mark,
+                          {"rekeying failed", "failed to establish CHILD_SA", "no CHILD_SA built", "error notify",
+                           "notify error", "giving up after"});
+  }
+  bool peer_declared_dead(const LogFollower& log, size_t mark) const override {
+    return any_line_since(log, mark, {"DPD check timed out", "giving up after"});
+  }
+
+ private:
+  Swanctl swanctl() const { return Swanctl{daemon_.vici_uri(), files_.paths.confdir.string()}; }
+
+  PeerFiles files_;
+  const CaseConfig& config_;
+  CharonDaemon daemon_;
+};
+
+class PlutoPeer final : public LabPeer {
+ public:
+  PlutoPeer(const std::string& netns, const PeerFiles& files, const RenderedHost& host, const CaseConfig& config,
+            bool die_with_parent)
+      : netns_(netns),
+        files_(files),
+        config_(config),
+        daemon_(netns,
+                PlutoDaemon::Paths{files.paths.confdir / "ipsec.conf", files.paths.confdir / "ipsec.secrets",
+                                   files.paths.confdir / "ipsec.d", files.dir / "nss", files.paths.rundir,
+                                   files.paths.logdir / "pluto.log", files.paths.logdir / "pluto.stdout"},
+                host.xfrm_standin, die_with_parent) {}
+
+  const char* daemon_name() const override { return "pluto"; }
+  void start() override {
+    prepare_pluto_nss(files_.paths.confdir, daemon_.paths().nssdir);
+    daemon_.start();
+  }
+  bool wait_ready(std::chrono::steady_clock::time_point deadline) override { return daemon_.wait_ready(deadline); }
+  double startup_seconds() const override { return daemon_.startup_seconds(); }
+  bool running() override { return daemon_.running(); }
+  void stop() override { daemon_.stop(); }
+  void kill_now() override { daemon_.kill_now(); }
+  void detach() override { daemon_.detach(); }
+  std::string failure() const override { return daemon_.failure(); }
+  std::string output() const override { return daemon_.output(); }
+  std::string control_address() const override { return daemon_.ctl_socket().string(); }
+
+  std::string load() override {
+    auto r = control().add_connection(daemon_.paths().ipsec_conf, config_.connection);
+    if (!r.ok()) return tool_problem("addconn", r);
+    return {};
+  }
+
+  InitiateResult initiate(LogFollower& log, std::chrono::milliseconds remaining) override {
+    InitiateResult result;
+    auto r = control().initiate(config_.connection, remaining);
+    if (r.interrupted) {
+      result.interrupted = true;
+      return result;
+    }
+    if (r.timed_out) {
+      result.problem = tool_problem("whack --initiate", r);
+      return result;
+    }
+    log.poll();
+    result.outcome = pluto_initiate_outcome(r.output);
+    return result;
+  }
+
+  void rekey_child() override { control().rekey_child(config_.connection); }
+  std::string list_sas() override { return control().status().output; }
+
+  bool child_rekeyed(const LogFollower& log, size_t mark) const override {
+    return any_line_since(log, mark, {"IPsec SA established", "established Child SA"});
+  }
+  bool rekey_failed(const LogFollower& log, size_t mark) const override {
+    return any_line_since(log, mark, {"NO_PROPOSAL_CHOSEN", "timeout exceeded", "encountered fatal error"});
+  }
+  bool peer_declared_dead(const LogFollower& log, size_t mark) const override {
+    return any_line_since(log, mark, {"DPD: declaring peer dead", "liveness: peer"});
+  }
+
+ private:
+  PlutoControl control() const { return PlutoControl{netns_, daemon_.ctl_socket()}; }
+
+  std::string netns_;
+  PeerFiles files_;
+  const CaseConfig& config_;
+  PlutoDaemon daemon_;
+};
+
+}  // namespace
+
+fs::path peer_log_file(const RenderedHost& host, const PeerFiles& files) {
+  return files.paths.logdir / (host.implementation == Implementation::libreswan ? "pluto.log" : "charon.log");
+}
+
+std::vector<std::pair<fs::path, std::string>> peer_artefacts(const RenderedHost& host, const PeerFiles& files) {
+  const auto& log = files.paths.logdir;
+  if (host.implementation == Implementation::libreswan) {
+    return {{log / "pluto.log", "pluto.log"},
+            {log / "pluto.stdout", "pluto.stdout"},
+            {files.paths.confdir / "ipsec.conf", "ipsec.conf"}};  // never ipsec.secrets
+  }
+  return {{log / "charon.log", "charon.log"},
+          {log / "charon-cfg2.log", "charon-cfg2.log"},
+          {log / "charon.stdout", "charon.stdout"},
+          {files.dir / "strongswan.conf", "strongswan.conf"},
+          {files.paths.confdir / "swanctl.conf", "swanctl.conf"}};
+}
+
+void write_peer_files(const RenderedHost& host, const PeerFiles& files) {
+  const auto owner_only = fs::perms::owner_read | fs::perms::owner_write;
+  if (host.implementation == Implementation::libreswan) {
+    write_text_file(files.paths.confdir / "ipsec.conf", host.ipsec_conf);
+    write_text_file(files.paths.confdir / "ipsec.secrets", host.ipsec_secrets);
+    fs::permissions(files.paths.confdir / "ipsec.secrets", owner_only);
+  } else {
+    write_text_file(files.dir / "strongswan.conf", host.strongswan_conf);
+    write_text_file(files.paths.confdir / "swanctl.conf", host.swanctl_conf);
+  }
+  for (const auto& [relative, content] : host.files) {
+    fs::path rel(relative);
+    bool escapes = rel.is_absolute() || rel.empty();
+    for (const auto& part : rel)
+      if (part == "..") escapes = true;
+    if (escapes) throw std::runtime_error(fmt::format("rendered file name '{}' leaves the config dir", relative));
+    fs::path target = files.paths.confdir / rel;
+    write_text_file(target, content);
+    const auto first = rel.begin()->string();
+    if (first == "private" || rel.filename().extension() == ".key") fs::permissions(target, owner_only);
+  }
+}
+
+std::unique_ptr<LabPeer> make_lab_peer(const std::string& netns, const PeerFiles& files, const RenderedHost& host,
+                                       const CaseConfig& config, bool die_with_parent) {
+  if (host.implementation == Implementation::libreswan)
+    return std::make_unique<PlutoPeer>(netns, files, host, config, die_with_parent);
+  return std::make_unique<CharonPeer>(netns, files, config, die_with_parent);
+}
+
+}  // namespace ikelab::harness
