@@ -255,6 +255,7 @@ struct Runner {
     auto r = initiator->initiate(*initiator_log, remaining());
     if (r.interrupted) throw CaseError("interrupted");
     if (!r.problem.empty()) throw CaseError(r.problem);
+    if (!r.note.empty()) result.detail += r.note + "\n";
     require_daemon_alive("initiator", initiator.get());
     return r.outcome;
   }

@@ -28,6 +28,7 @@ struct InitiateResult {
   Outcome outcome = Outcome::error;
   bool interrupted = false;
   std::string problem;  // non-empty: the lab failed (timeout, tool error), with output
+  std::string note;     // worth a line in the case's detail
 };
 
 class LabPeer {

@@ -224,6 +224,10 @@ RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& crede
     line("authby", "rsasig");
     line("leftcert", pluto_files::host_nickname);
     line("leftsendcert", "always");
+    // Trust the issuer of the own certificate (the lab CA) for the peer; this
+    // also makes pluto send a CERTREQ, without which charon (send_cert =
+    // ifasked) sends no certificate.
+    line("rightca", "%same");
   }
   if (host.dpd_delay > 0) {
     line("dpddelay", fmt::format("{}s", host.dpd_delay));

@@ -50,6 +50,12 @@ class PlutoScenario : public ::testing::TestWithParam<PlutoCase> {};
 
 }  // namespace
 
+namespace {
+// gtest prints the parameter of a failed case: the name, not its bytes.
+[[maybe_unused]] void PrintTo(const PlutoCase& c, std::ostream* os) { *os << c.scenario.name << " IKEv" << c.ike_version; }
+
+}  // namespace
+
 TEST_P(PlutoScenario, OutcomeIsTheExpectedOne) {
   const PlutoCase& c = GetParam();
   CaseRequest request;
