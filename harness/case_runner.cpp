@@ -174,9 +174,6 @@ struct Runner {
       throw CaseError(fmt::format("rendering the configuration failed: {}", e.what()));
     }
     deadline = started + config.deadline;
-    for (const RenderedHost* host : {&config.initiator, &config.responder})
-      if (host->implementation != Implementation::strongswan)
-        throw CaseError("this runner starts charon only; a libreswan host cannot run here yet");
     write_host_files(initiator_files, config.initiator);
     write_host_files(responder_files, config.responder);
     initiator_log = std::make_unique<LogFollower>(peer_log_file(config.initiator, initiator_files));
