@@ -196,6 +196,12 @@ bool wait_for_exit(bp::child& child, std::chrono::steady_clock::time_point deadl
 
 CommandResult run_command(const std::vector<std::string>& argv, const CommandOptions& options) {
   File scratch(open_scratch());
+  File input(open_scratch());
+  if (!options.input.empty()) {
+    std::fwrite(options.input.data(), 1, options.input.size(), input.file);
+    std::fflush(input.file);
+    ::lseek(fileno(input.file), 0, SEEK_SET);
+  }
   std::filesystem::path exe = find_program(argv.front());
   std::vector<std::string> args(argv.begin() + 1, argv.end());
 
@@ -222,7 +228,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
   {
     std::lock_guard lock(launch_mutex);
     child = bp::child(bp::exe = exe.string(), bp::args = args, env, (bp::std_out & bp::std_err) > scratch.file,
-                      bp::std_in < bp::null, bp::extend::on_exec_setup = setup, ec);
+                      bp::std_in < input.file, bp::extend::on_exec_setup = setup, ec);
   }
   CommandResult result;
   if (ec) {

@@ -48,6 +48,7 @@ struct CommandOptions {
   std::string netns;
   bool stop_on_interrupt = false;  // teardown commands must run even while interrupted
   std::vector<std::pair<std::string, std::string>> env;  // added to this process's environment
+  std::string input;  // the command's standard input (from an unlinked file: nothing is left behind)
 };
 
 // Runs a command to completion and returns its output. Never hangs: the child

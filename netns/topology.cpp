@@ -29,22 +29,13 @@ void ip(const std::vector<std::string>& args) {
   check(argv, run_command(argv));
 }
 
-// Several `ip` commands in one process (ip -n NS -batch FILE): a case's set-up
+// Several `ip` commands in one process (ip -n NS -batch -): a case's set-up
 // takes a few processes instead of a dozen.
 void ip_batch(const std::string& netns, const std::vector<std::string>& commands) {
-  char name[] = "/tmp/ikelab-ip-XXXXXX";
-  int fd = ::mkostemp(name, O_CLOEXEC);
-  if (fd < 0) throw TopologyError(fmt::format("mkostemp: {}", std::strerror(errno)));
-  std::string text;
-  for (const auto& c : commands) text += c + "\n";
-  bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  std::vector<std::string> argv{"ip", "-n", netns, "-batch", name};
-  CommandResult r;
-  if (written) r = run_command(argv);
-  ::unlink(name);
-  if (!written) throw TopologyError("cannot write the ip batch file");
-  check(argv, r);
+  CommandOptions options;
+  for (const auto& c : commands) options.input += c + "\n";
+  std::vector<std::string> argv{"ip", "-n", netns, "-batch", "-"};
+  check(argv, run_command(argv, options));
 }
 
 void configure_host(const std::string& ns, const HostAddressing& host) {
