@@ -163,7 +163,8 @@ class PlutoPeer final : public LabPeer {
   std::string list_sas() override { return control().status().output; }
 
   bool child_rekeyed(const LogFollower& log, size_t mark) const override {
-    return any_line_since(log, mark, {"IPsec SA established", "established Child SA"});
+    // IKEv2: "initiator rekeyed Child SA #2 using #1"; IKEv1: a new Quick Mode.
+    return any_line_since(log, mark, {"rekeyed Child SA", "IPsec SA established"});
   }
   bool rekey_failed(const LogFollower& log, size_t mark) const override {
     return any_line_since(log, mark, {"NO_PROPOSAL_CHOSEN", "timeout exceeded", "encountered fatal error"});

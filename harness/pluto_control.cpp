@@ -29,7 +29,8 @@ netns::CommandResult PlutoControl::initiate(const std::string& name, std::chrono
 }
 
 netns::CommandResult PlutoControl::rekey_child(const std::string& name) const {
-  return run_in(netns, {libreswan_program("whack").string(), "--ctlsocket", ctl_socket.string(), "--name", name, "--rekey-ipsec"},
+  return run_in(netns, {libreswan_program("whack").string(), "--ctlsocket", ctl_socket.string(), "--asynchronous", "--name", name,
+                        "--rekey-ipsec"},
                 std::chrono::milliseconds(10000));
 }
 
