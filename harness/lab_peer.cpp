@@ -170,7 +170,8 @@ class PlutoPeer final : public LabPeer {
     return any_line_since(log, mark, {"NO_PROPOSAL_CHOSEN", "timeout exceeded", "encountered fatal error"});
   }
   bool peer_declared_dead(const LogFollower& log, size_t mark) const override {
-    return any_line_since(log, mark, {"DPD: declaring peer dead", "liveness: peer"});
+    // IKEv1: "DPD action - clearing connection ...", IKEv2: "liveness action - clearing connection ...".
+    return any_line_since(log, mark, {"DPD action - ", "liveness action - "});
   }
 
  private:
