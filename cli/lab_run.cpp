@@ -94,9 +94,15 @@ int run(const RunArgs& args) {
   options.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.keep = args.keep;
   if (!args.out.empty()) options.out_dir = fs::absolute(args.out);
+  auto durations = harness::CaseDurations::load();
+  for (const auto& c : cases) options.expected_seconds.push_back(durations.expected(c.scenario, c.ike_version));
   harness::ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) == 1);
   auto results = harness::run_cases(cases, options, std::ref(progress));
   progress.finish();
+  if (!netns::interrupted()) {
+    durations.record(results);
+    durations.save();
+  }
 
   std::vector<harness::JudgedCase> judged;
   for (auto& result : results) {

@@ -13,6 +13,7 @@
 #include <fmt/core.h>
 
 #include <csignal>
+#include <future>
 #include <memory>
 #include <stdexcept>
 
@@ -224,8 +225,11 @@ struct Runner {
     auto load = [&](const char* side, LabPeer& daemon) {
       if (auto problem = daemon.load(); !problem.empty()) throw CaseError(fmt::format("{}: {}", side, problem));
     };
+    // Both hosts at once: they are independent daemons.
+    std::future<void> responder_loaded;
+    if (responder) responder_loaded = std::async(std::launch::async, [&] { load("responder", *responder); });
     load("initiator", *initiator);
-    if (responder) load("responder", *responder);
+    if (responder_loaded.valid()) responder_loaded.get();
     check_interrupt();
   }
 
@@ -303,7 +307,7 @@ struct Runner {
     if (outcome == Outcome::established && config.action == Action::dpd) outcome = dead_peer();
     step_done("action");
     // The decisive event is in; let both daemons finish reacting (DELETEs, notifies).
-    wait_quiet({initiator_log.get(), responder_log.get()}, std::chrono::milliseconds(100),
+    wait_quiet({initiator_log.get(), responder_log.get()}, std::chrono::milliseconds(50),
                std::min(deadline, Clock::now() + std::chrono::milliseconds(1500)));
     step_done("settle");
     require_daemon_alive("initiator", initiator.get());
@@ -312,10 +316,12 @@ struct Runner {
   }
 
   void save_list_sas() {
-    for (auto [daemon, host] : {std::pair{initiator.get(), &initiator_files}, std::pair{responder.get(), &responder_files}}) {
-      if (!daemon || !daemon->running()) continue;
-      write_text_file(host->list_sas(), daemon->list_sas());
-    }
+    auto save = [](LabPeer* daemon, const HostFiles* host) {
+      if (daemon && daemon->running()) write_text_file(host->list_sas(), daemon->list_sas());
+    };
+    auto responder_saved = std::async(std::launch::async, save, responder.get(), &responder_files);
+    save(initiator.get(), &initiator_files);
+    responder_saved.get();
   }
 
   // Always the same order: the initiator first (it sends DELETEs as it shuts

@@ -1,11 +1,16 @@
 #include "harness/lab_run.hpp"
 
 #include "netns/interrupt.hpp"
+#include "netns/lab_state.hpp"
 
 #include <fmt/core.h>
 
 #include <algorithm>
 #include <atomic>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+#include <unistd.h>
 #include <mutex>
 #include <thread>
 
@@ -19,12 +24,20 @@ std::vector<CaseResult> run_cases(const std::vector<CaseRequest>& cases, const L
   LabProgress progress;
   progress.total = cases.size();
 
+  std::vector<size_t> order(cases.size());
+  std::iota(order.begin(), order.end(), 0);
+  if (options.expected_seconds.size() == cases.size())
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return options.expected_seconds[a] > options.expected_seconds[b];
+    });
+
   auto label = [](const CaseRequest& c) { return fmt::format("{} ike{}", c.scenario, c.ike_version); };
   auto worker = [&] {
     for (;;) {
       if (netns::interrupted()) return;
-      size_t index = next.fetch_add(1);
-      if (index >= cases.size()) return;
+      size_t position = next.fetch_add(1);
+      if (position >= cases.size()) return;
+      size_t index = order[position];
       const CaseRequest& request = cases[index];
       {
         std::lock_guard lock(mutex);
@@ -56,6 +69,43 @@ std::vector<CaseResult> run_cases(const std::vector<CaseRequest>& cases, const L
   for (auto& r : results)
     if (r) done.push_back(std::move(*r));
   return done;
+}
+
+CaseDurations CaseDurations::load() {
+  CaseDurations durations;
+  std::ifstream in(netns::state_root() / "durations.txt");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string scenario;
+    int version = 0;
+    double seconds = 0;
+    if (fields >> scenario >> version >> seconds && seconds >= 0) durations.seconds_[{scenario, version}] = seconds;
+  }
+  return durations;
+}
+
+double CaseDurations::expected(const std::string& scenario, int ike_version, double unknown) const {
+  auto it = seconds_.find({scenario, ike_version});
+  return it == seconds_.end() ? unknown : it->second;
+}
+
+void CaseDurations::record(const std::vector<CaseResult>& results) {
+  for (const auto& r : results) seconds_[{r.scenario, r.ike_version}] = r.seconds;
+}
+
+void CaseDurations::save() const {
+  std::error_code ec;
+  std::filesystem::create_directories(netns::state_root(), ec);
+  auto target = netns::state_root() / "durations.txt";
+  auto temporary = netns::state_root() / fmt::format("durations.txt.{}", getpid());
+  {
+    std::ofstream out(temporary);
+    for (const auto& [key, seconds] : seconds_) out << key.first << ' ' << key.second << ' ' << seconds << '\n';
+    if (!out) return;  // only a scheduling hint: never fail a run over it
+  }
+  std::filesystem::rename(temporary, target, ec);
+  if (ec) std::filesystem::remove(temporary, ec);
 }
 
 void ProgressPrinter::operator()(const LabProgress& progress) {

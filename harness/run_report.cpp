@@ -77,7 +77,7 @@ std::string format_timings(const std::vector<JudgedCase>& cases) {
   std::string text = fmt::format("case time: median {:.2f} s, max {:.2f} s", median(durations),
                                  *std::max_element(durations.begin(), durations.end()));
   if (!startups.empty())
-    text += fmt::format("; charon start-up (exec until vici answers): median {:.2f} s, max {:.2f} s over {} daemons",
+    text += fmt::format("; daemon start-up (exec until its control socket answers): median {:.2f} s, max {:.2f} s over {} daemons",
                         median(startups), *std::max_element(startups.begin(), startups.end()), startups.size());
   return text + "\n";
 }

@@ -20,7 +20,7 @@ std::string format_table(const std::vector<JudgedCase>& cases);
 std::string format_failures(const std::vector<JudgedCase>& cases);
 // How to enter and remove the namespaces of kept cases.
 std::string format_kept(const std::vector<JudgedCase>& cases);
-// charon start-up (exec until vici answers) and case times: median and max.
+// daemon start-up (exec until its control socket answers) and case times: median and max.
 std::string format_timings(const std::vector<JudgedCase>& cases);
 std::string format_summary(const std::vector<JudgedCase>& cases, double wall_seconds);
 

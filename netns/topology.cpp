@@ -23,28 +23,28 @@ void check(const std::vector<std::string>& argv, const CommandResult& r) {
                                     r.timed_out ? ", timed out" : "", r.output));
 }
 
-void ip(const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"ip"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  check(argv, run_command(argv));
-}
-
 // Several `ip` commands in one process (ip -n NS -batch -): a case's set-up
 // takes a few processes instead of a dozen.
 void ip_batch(const std::string& netns, const std::vector<std::string>& commands) {
   CommandOptions options;
   for (const auto& c : commands) options.input += c + "\n";
-  std::vector<std::string> argv{"ip", "-n", netns, "-batch", "-"};
+  std::vector<std::string> argv{"ip"};
+  if (!netns.empty()) argv.insert(argv.end(), {"-n", netns});
+  argv.insert(argv.end(), {"-batch", "-"});
   check(argv, run_command(argv, options));
 }
 
-void configure_host(const std::string& ns, const HostAddressing& host) {
+void configure_host(const std::string& ns, const HostAddressing& host, const std::string& first_command) {
   // Names and addresses here come from the lab's own constants, never from scenario files.
   const std::string outer = Topology::outer_interface;
   const std::string inner = Topology::inner_interface;
-  ip_batch(ns, {"link set lo up", "addr add " + host.outer_cidr + " dev " + outer, "link set " + outer + " up",
-                "link add " + inner + " type bridge", "addr add " + host.inner_cidr + " dev " + inner,
-                "link set " + inner + " up"});
+  std::vector<std::string> commands;
+  if (!first_command.empty()) commands.push_back(first_command);
+  for (std::string c : {std::string("link set lo up"), "addr add " + host.outer_cidr + " dev " + outer, "link set " + outer + " up",
+                 "link add " + inner + " type bridge", "addr add " + host.inner_cidr + " dev " + inner,
+                 "link set " + inner + " up"})
+    commands.push_back(c);
+  ip_batch(ns, commands);
 }
 
 void disable_ipv6(const std::string& ns) {
@@ -104,16 +104,17 @@ bool delete_namespace(const std::string& name) {
 Topology::Topology(const RunId& id, const TopologySpec& spec)
     : id_(id), initiator_ns_(id.namespace_name('i')), responder_ns_(id.namespace_name('r')) {
   try {
-    ip({"netns", "add", initiator_ns_});
-    created_initiator_ = true;
-    ip({"netns", "add", responder_ns_});
-    created_responder_ = true;
+    // Marked first: a partly failed batch still gets torn down.
+    created_initiator_ = created_responder_ = true;
+    ip_batch("", {"netns add " + initiator_ns_, "netns add " + responder_ns_});
     disable_ipv6(initiator_ns_);
     disable_ipv6(responder_ns_);
-    ip({"link", "add", outer_interface, "netns", initiator_ns_, "type", "veth", "peer", "name", outer_interface,
-        "netns", responder_ns_});
-    configure_host(initiator_ns_, spec.initiator);
-    configure_host(responder_ns_, spec.responder);
+    // The veth is made from inside the initiator's namespace, its peer end
+    // placed straight into the responder's: it never exists in ours.
+    configure_host(initiator_ns_, spec.initiator,
+                   fmt::format("link add {} type veth peer name {} netns {}", outer_interface, outer_interface,
+                               responder_ns_));
+    configure_host(responder_ns_, spec.responder, "");
   } catch (...) {
     teardown();
     throw;

@@ -1,4 +1,5 @@
 #include "harness/expectations.hpp"
+#include "harness/lab_run.hpp"
 #include "harness/log_follower.hpp"
 #include "harness/outcome.hpp"
 #include "harness/redact.hpp"
@@ -152,7 +153,7 @@ TEST(RunReport, TimingsGiveMedianAndMax) {
     cases[i].result.initiator_startup = 0.01 * (i + 1);
   }
   EXPECT_EQ(format_timings(cases),
-            "case time: median 0.50 s, max 4.50 s; charon start-up (exec until vici answers): median 0.02 s, "
+            "case time: median 0.50 s, max 4.50 s; daemon start-up (exec until its control socket answers): median 0.02 s, "
             "max 0.03 s over 3 daemons\n");
 }
 
@@ -165,4 +166,29 @@ TEST(Redact, SecretsOfRenderedConfigsNeverSurviveInText) {
   auto secrets = secrets_of(host);
   std::string text = redact("key p\"s}k\\{# and user-pass-1, lab-pw6 / 0x6c61622d707736, xauth pass; a", secrets);
   EXPECT_EQ(text, "key <secret> and <secret>, <secret> / <secret>, <secret>; a");
+}
+
+TEST(CaseDurations, RememberWhatEachCaseTookAcrossRuns) {
+  TempDir dir;
+  ::setenv("IKELAB_STATE_DIR", dir.path.c_str(), 1);
+  EXPECT_EQ(CaseDurations::load().expected("psk_mismatch", 1, 7.0), 7.0);  // nothing known yet
+  CaseResult slow, quick;
+  slow.scenario = "psk_mismatch";
+  slow.ike_version = 1;
+  slow.seconds = 4.75;
+  quick.scenario = "psk_mismatch";
+  quick.ike_version = 2;
+  quick.seconds = 0.4;
+  auto durations = CaseDurations::load();
+  durations.record({slow, quick});
+  durations.save();
+  write_text_file(dir.path / "garbage.txt", "x");
+  auto loaded = CaseDurations::load();
+  EXPECT_DOUBLE_EQ(loaded.expected("psk_mismatch", 1), 4.75);
+  EXPECT_DOUBLE_EQ(loaded.expected("psk_mismatch", 2), 0.4);
+  EXPECT_DOUBLE_EQ(loaded.expected("baseline_psk", 2), 1.0);
+  write_text_file(dir.path / "durations.txt", "half a line\npsk_mismatch 2\nbaseline_psk 1 0.3\n");
+  EXPECT_DOUBLE_EQ(CaseDurations::load().expected("baseline_psk", 1), 0.3);
+  EXPECT_DOUBLE_EQ(CaseDurations::load().expected("psk_mismatch", 2, 9.0), 9.0);
+  ::unsetenv("IKELAB_STATE_DIR");
 }
