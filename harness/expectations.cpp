@@ -1,6 +1,11 @@
 #include "harness/expectations.hpp"
 
+#include "harness/text_file.hpp"
+
 #include <fmt/core.h>
+
+#include <algorithm>
+#include <set>
 
 namespace ikelab::harness {
 namespace {
@@ -10,7 +15,101 @@ std::string where(const std::filesystem::path& file, const YAML::Mark& mark) {
   return fmt::format("{}:{}:{}", file.string(), mark.line + 1, mark.column + 1);
 }
 
+bool fault_id_syntax(const std::string& id) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_' || (c >= '0' && c <= '9'); });
+}
+
+FaultExpectation parse_fault(const std::filesystem::path& file, const std::string& key, const YAML::Node& node) {
+  FaultExpectation expectation;
+  expectation.line = node.Mark().line + 1;
+  auto id = [&](const YAML::Node& item) {
+    std::string text = item.IsScalar() ? item.Scalar() : "";
+    if (!fault_id_syntax(text))
+      throw ExpectationError(fmt::format("{}: diagnosis '{}': '{}' is not a fault id (a catalogue id such as psk_mismatch)",
+                                         where(file, item.Mark()), key, text));
+    return text;
+  };
+  if (node.IsScalar()) {
+    std::string text = id(node);
+    if (text == "no_attempt") expectation.kind = FaultExpectation::Kind::no_attempt;
+    expectation.faults = {text};
+  } else if (node.IsSequence() && node.size() > 0) {
+    expectation.kind = FaultExpectation::Kind::among_candidates;
+    for (const auto& item : node) {
+      std::string text = id(item);
+      if (text == "no_attempt" || text == "none")
+        throw ExpectationError(fmt::format("{}: diagnosis '{}': '{}' cannot be a candidate", where(file, item.Mark()), key, text));
+      expectation.faults.push_back(text);
+    }
+  } else {
+    throw ExpectationError(fmt::format(
+        "{}: diagnosis '{}' must be a fault id, a list of candidate fault ids, or no_attempt", where(file, node.Mark()), key));
+  }
+  return expectation;
+}
+
+DiagnosisExpectation parse_diagnosis(const std::filesystem::path& file, const YAML::Node& node) {
+  if (!node.IsMap())
+    throw ExpectationError(fmt::format("{}: diagnosis must be a mapping with pair, initiator and responder",
+                                       where(file, node.Mark())));
+  DiagnosisExpectation diagnosis;
+  std::map<std::string, FaultExpectation*> slots{
+      {"pair", &diagnosis.pair}, {"initiator", &diagnosis.initiator}, {"responder", &diagnosis.responder}};
+  std::set<std::string> seen;
+  for (const auto& entry : node) {
+    std::string key = entry.first.as<std::string>("");
+    auto slot = slots.find(key);
+    if (slot == slots.end())
+      throw ExpectationError(fmt::format("{}: unknown key '{}' in diagnosis (expected pair, initiator, responder)",
+                                         where(file, entry.first.Mark()), key));
+    *slot->second = parse_fault(file, key, entry.second);
+    seen.insert(key);
+  }
+  for (const auto& [key, unused] : slots)
+    if (!seen.count(key))
+      throw ExpectationError(fmt::format("{}: diagnosis has no '{}' (pair, initiator and responder are all required)",
+                                         where(file, node.Mark()), key));
+  return diagnosis;
+}
+
+// Evidence must be a literal block (`evidence: |`) so that line numbers in
+// the file are exact and patterns need no YAML escaping.
+CheckScript parse_evidence(const std::filesystem::path& file, const std::vector<std::string>& file_lines,
+                           const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  bool block = node.IsScalar() && mark.line >= 0 && static_cast<size_t>(mark.line) < file_lines.size() &&
+               file_lines[mark.line].compare(std::min<size_t>(mark.column, file_lines[mark.line].size()), 1, "|") == 0;
+  if (!block)
+    throw ExpectationError(fmt::format("{}: evidence must be a literal block: 'evidence: |' followed by indented "
+                                       "INIT:/RESP: lines",
+                                       where(file, mark)));
+  try {
+    return parse_check_script(node.Scalar(), file.string(), mark.line + 2);
+  } catch (const CheckSyntaxError& e) {
+    throw ExpectationError(e.what());
+  }
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    lines.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return lines;
+}
+
 }  // namespace
+
+std::string FaultExpectation::text() const {
+  if (kind != Kind::among_candidates) return faults.empty() ? "" : faults.front();
+  std::string text;
+  for (const auto& f : faults) text += (text.empty() ? "" : ", ") + f;
+  return "[" + text + "]";
+}
 
 ScenarioExpectations load_expectations(const std::filesystem::path& file) {
   ScenarioExpectations result;
@@ -23,6 +122,7 @@ ScenarioExpectations load_expectations(const std::filesystem::path& file) {
   } catch (const YAML::Exception& e) {
     throw ExpectationError(fmt::format("{}: {}", where(file, e.mark), e.msg));
   }
+  const std::vector<std::string> file_lines = split_lines(read_text_file(file));
   if (!root.IsMap()) throw ExpectationError(fmt::format("{}: expected a mapping with ike1/ike2", where(file, root.Mark())));
   for (const auto& entry : root) {
     std::string key = entry.first.as<std::string>("");
@@ -36,6 +136,16 @@ ScenarioExpectations load_expectations(const std::filesystem::path& file) {
                                          where(file, body.Mark()), key));
     VersionExpectation expectation;
     expectation.details = body;
+    expectation.line = entry.first.Mark().line + 1;
+    for (const auto& item : body) {
+      std::string name = item.first.as<std::string>("");
+      if (name == "outcome" || name == "note") continue;
+      if (name == "diagnosis") expectation.diagnosis = parse_diagnosis(file, item.second);
+      else if (name == "evidence") expectation.evidence = parse_evidence(file, file_lines, item.second);
+      else
+        throw ExpectationError(fmt::format("{}: unknown key '{}' in {} (expected outcome, diagnosis, evidence, note)",
+                                           where(file, item.first.Mark()), name, key));
+    }
     if (const YAML::Node outcome = body["outcome"]) {
       std::string text = outcome.IsScalar() ? outcome.Scalar() : "";
       expectation.outcome = parse_outcome(text);

@@ -1,14 +1,19 @@
 #pragma once
 
-// expected/<scenario>.yaml: what each IKE version of a scenario must do.
+// expected/<scenario>.yaml: what each IKE version of a scenario must do
+// (format and semantics: expected/README.md).
 //
-//   ike1: {outcome: phase1_failed}
+//   ike1:
+//     outcome: phase1_failed
+//     diagnosis: {pair: psk_mismatch, initiator: [psk_mismatch], responder: psk_mismatch}
+//     evidence: |
+//       RESP: tried 1 shared key for ...
 //   ike2: {outcome: established}
 //
-// Only `ike1`/`ike2` are allowed at the top. Inside a version, `outcome` is
-// read here; other keys (diagnoses, evidence patterns) belong to the
-// diagnosis checks and are kept in `details` for them.
+// Only `ike1`/`ike2` at the top; inside a version only outcome, diagnosis,
+// evidence and note. Every error names file and line.
 
+#include "harness/log_check.hpp"
 #include "harness/outcome.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -18,6 +23,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace ikelab::harness {
 
@@ -25,9 +31,28 @@ struct ExpectationError : std::runtime_error {
   using std::runtime_error::runtime_error;  // "FILE:LINE:COLUMN: why"
 };
 
+// What the diagnoser must say about one view of a case (both logs, or one).
+//   a scalar id: the diagnosis's fault is exactly this id;
+//   a list of ids: each listed id is the diagnosis's fault or one of its
+//     candidates (the view cannot tell them apart);
+//   no_attempt: the diagnoser finds no connection attempt in the log(s).
+struct FaultExpectation {
+  enum class Kind { exact, among_candidates, no_attempt } kind = Kind::exact;
+  std::vector<std::string> faults;
+  int line = 0;  // where it is written
+  std::string text() const;  // as written, e.g. "[psk_mismatch, wrong_id_initiator]"
+};
+
+struct DiagnosisExpectation {
+  FaultExpectation pair, initiator, responder;
+};
+
 struct VersionExpectation {
   std::optional<Outcome> outcome;
-  YAML::Node details;  // the whole mapping of this version
+  std::optional<DiagnosisExpectation> diagnosis;
+  CheckScript evidence;  // empty when the file has none
+  int line = 0;          // where ikeN: is written
+  YAML::Node details;    // the whole mapping of this version
 };
 
 struct ScenarioExpectations {
