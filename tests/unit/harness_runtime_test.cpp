@@ -39,7 +39,7 @@ TEST(Outcome, RoundTripsEveryValue) {
 
 TEST(Expectations, ReadsOutcomePerVersion) {
   TempDir dir;
-  auto file = write(dir, "x.yaml", "ike1: {outcome: phase1_failed}\nike2:\n  outcome: established\n  diagnosis: psk\n");
+  auto file = write(dir, "x.yaml", "ike1: {outcome: phase1_failed}\nike2:\n  outcome: established\n  note: a remark\n");
   auto e = load_expectations(file);
   EXPECT_EQ(e.versions.at(1).outcome, Outcome::phase1_failed);
   EXPECT_EQ(e.versions.at(2).outcome, Outcome::established);
