@@ -125,7 +125,7 @@ struct SlotBuilder {
 
   std::vector<Piece> pluto_message(const std::string& msg) {
     static const std::regex re(
-        "\"lab\"\\[([0-9]+)\\]|(\"lab\"|'lab')|#([0-9]+)\\b|\\b(192\\.0\\.2\\.[12])\\b(?![.0-9])");
+        "\"(?:lab|site1)\"\\[([0-9]+)\\]|(\"(?:lab|site1)\"|'(?:lab|site1)')|#([0-9]+)\\b|\\b(192\\.0\\.2\\.[12])\\b(?![.0-9])");
     std::vector<Piece> out;
     auto begin = msg.cbegin();
     for (std::sregex_iterator it(msg.begin(), msg.end(), re), end; it != end; ++it) {
@@ -154,6 +154,12 @@ struct SlotBuilder {
     return out;
   }
 };
+
+// .../initiator/pluto.log, .../ike1-initiator.log, .../pluto-initiator.log
+bool logged_by_initiator(const std::string& path) {
+  auto base = path.substr(path.find_last_of('/') + 1);
+  return base.find("initiator") != std::string::npos || path.find("/initiator/") != std::string::npos;
+}
 
 const std::regex& charon_line_re() {
   static const std::regex re("^([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8}) ([0-9]{2})\\[([A-Z]+)\\] (<[^>]*> )?(.*)$");
@@ -185,8 +191,7 @@ LogTemplate load_template(const std::string& path, Dialect dialect, const std::s
   t.dialect = dialect;
   t.fault = fault;
   t.weight = weight;
-  auto base = path.substr(path.find_last_of('/') + 1);
-  SlotBuilder slots{t, base.find("initiator") != std::string::npos, {}};
+  SlotBuilder slots{t, logged_by_initiator(path), {}};
   t.role = slots.local_is_initiator ? "initiator" : "responder";
   static const std::regex version_re("(ike|-v)([12])[-/]");
   std::smatch vm;
@@ -238,8 +243,7 @@ LogTemplate load_template(const std::string& path, Dialect dialect, const std::s
 DaemonHeader load_header(const std::string& path, Dialect dialect) {
   DaemonHeader h;
   LogTemplate scratch;
-  auto base = path.substr(path.find_last_of('/') + 1);
-  SlotBuilder slots{scratch, base.find("initiator") != std::string::npos, {}};
+  SlotBuilder slots{scratch, logged_by_initiator(path), {}};
   auto lines = read_lines(path);
   for (const auto& line : lines) {
     std::smatch m;
