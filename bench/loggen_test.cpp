@@ -114,6 +114,7 @@ TEST(Generator, CharonSyslogLinesInTimeOrderWithDistinctAttempts) {
       }
     }
     for (std::sregex_iterator it(l.begin(), l.end(), peer_re), end; it != end; ++it) peers.insert((*it)[1]);
+    EXPECT_EQ(l.find("192.0.2."), std::string::npos) << "lab address left: " << l;
   }
   EXPECT_EQ(n, g.result.lines);
   EXPECT_EQ(g.log.size(), g.result.bytes);

@@ -70,7 +70,7 @@ struct SlotBuilder {
 
   std::vector<Piece> charon_message(const std::string& msg) {
     static const std::regex re(
-        "(site1)\\[([0-9]+)\\]|(net1)\\{([0-9]+)\\}|\\b(site1|net1)\\b|\\b(192\\.0\\.2\\.[12])\\b(?![.0-9])|"
+        "(site1)\\[([0-9]+)\\]|(net1)\\{([0-9]+)\\}|\\b(site1|net1)\\b|\\b(192\\.0\\.2\\.[12])\\b(?![0-9]|\\.[0-9])|"
         "\\b([0-9a-f]{8})_([io])\\b");
     std::vector<Piece> out;
     auto begin = msg.cbegin();
@@ -125,7 +125,7 @@ struct SlotBuilder {
 
   std::vector<Piece> pluto_message(const std::string& msg) {
     static const std::regex re(
-        "\"(?:lab|site1)\"\\[([0-9]+)\\]|(\"(?:lab|site1)\"|'(?:lab|site1)')|#([0-9]+)\\b|\\b(192\\.0\\.2\\.[12])\\b(?![.0-9])");
+        "\"(?:lab|site1)\"\\[([0-9]+)\\]|(\"(?:lab|site1)\"|'(?:lab|site1)')|#([0-9]+)\\b|\\b(192\\.0\\.2\\.[12])\\b(?![0-9]|\\.[0-9])");
     std::vector<Piece> out;
     auto begin = msg.cbegin();
     for (std::sregex_iterator it(msg.begin(), msg.end(), re), end; it != end; ++it) {
