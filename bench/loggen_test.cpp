@@ -195,6 +195,14 @@ TEST_F(TruthCheck, AllRightWithExactFaultOrListedCandidate) {
   EXPECT_EQ(r.via_candidates, 1u);
 }
 
+TEST_F(TruthCheck, AttemptWithoutRemoteIsFoundByConnection) {
+  auto r = check(R"({"diagnoses":[{"fault":"psk_mismatch","remote":"","connection":"site1"},
+    {"fault":"wrong_id_initiator","connection":"branch2"}]})");
+  EXPECT_TRUE(r.all_right());
+  EXPECT_FALSE(check(R"({"diagnoses":[{"fault":"psk_mismatch","remote":"","connection":"other"},
+    {"fault":"wrong_id_initiator","connection":"branch2"}]})").all_right());
+}
+
 TEST_F(TruthCheck, WrongMissingExtraAndDuplicateAreCaught) {
   EXPECT_FALSE(check(R"({"diagnoses":[{"fault":"none","remote":"100.64.0.1"},{"fault":"wrong_id_initiator","remote":"100.64.0.2"}]})").all_right());
   auto missing = check(R"({"diagnoses":[{"fault":"psk_mismatch","remote":"100.64.0.1"}]})");

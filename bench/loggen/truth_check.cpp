@@ -28,7 +28,7 @@ TruthReport check_truth(const std::string& truth_path, const std::string& json_p
   std::ifstream truth(truth_path);
   if (!truth) throw std::runtime_error(fmt::format("{}: cannot open", truth_path));
   std::vector<TruthRow> rows;
-  std::unordered_map<std::string, std::size_t> by_remote;
+  std::unordered_map<std::string, std::size_t> by_remote, by_connection;
   std::string line;
   std::size_t line_no = 0;
   while (std::getline(truth, line)) {
@@ -41,6 +41,7 @@ TruthReport check_truth(const std::string& truth_path, const std::string& json_p
         !std::getline(in, templ))
       throw std::runtime_error(fmt::format("{}:{}: expected 7 tab-separated fields", truth_path, line_no));
     by_remote.emplace(remote, rows.size());
+    by_connection.emplace(connection, rows.size());
     rows.push_back({remote, connection, fault, templ, 0});
   }
 
@@ -69,14 +70,18 @@ TruthReport check_truth(const std::string& truth_path, const std::string& json_p
     ++r.diagnoses;
     std::string remote = d.value("remote", "");
     std::string fault = d.value("fault", "");
-    auto it = by_remote.find(remote);
-    if (it == by_remote.end()) {
+    // The peer's address is the key; pluto names no address for a fixed
+    // peer's connection, so the (per attempt unique) connection name is next.
+    std::size_t index = rows.size();
+    if (auto it = by_remote.find(remote); it != by_remote.end()) index = it->second;
+    else if (auto c = by_connection.find(d.value("connection", "")); c != by_connection.end()) index = c->second;
+    if (index == rows.size()) {
       ++r.unmatched;
       note(r, fmt::format("diagnosis #{} ({}, remote '{}', connection '{}') matches no attempt", r.diagnoses, fault,
                           remote, d.value("connection", "")));
       continue;
     }
-    TruthRow& row = rows[it->second];
+    TruthRow& row = rows[index];
     if (++row.diagnoses > 1) {
       ++r.duplicates;
       note(r, fmt::format("attempt {} ({}) diagnosed again: {}", row.connection, row.templ, fault));
