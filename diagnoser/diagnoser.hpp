@@ -1,0 +1,108 @@
+#pragma once
+// The diagnosis engine's public API. The engine knows strongSwan (charon) and
+// pluto logs, nothing about the lab.
+//
+//   auto catalogue = ikelab::diag::load_catalogue();          // rules from IKELAB_RULES_DIR
+//   auto result = ikelab::diag::diagnose_files({"resp.log"}, *catalogue);
+//   std::cout << ikelab::diag::to_json(result).dump(2);
+//
+// diagnose_files() takes one log, or two logs of the two peers of the same
+// connections (the attempts of one are paired with the other's; each diagnosis
+// then carries both sides' evidence). "-" reads standard input.
+// Errors: RuleError (a bad rule file, naming file and line), InputError (an
+// unreadable input). Garbage inside a log is skipped, never an error.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ikelab::diag {
+
+enum class Role { unknown, initiator, responder };
+std::string to_string(Role role);
+
+struct Evidence {
+  std::string file;    // as given by the caller (display name)
+  std::uint64_t line;  // 1-based line number in that file
+  std::string text;    // the whole log line (truncated to 512 bytes)
+};
+
+struct Diagnosis {
+  std::string fault = "none";  // a catalogue id, "none" or "unknown"
+  int phase = 0;               // 1, 2 or 0 ("-" in the catalogue)
+  Role role = Role::unknown;   // the part the (first) log's host played
+  std::string connection;      // connection / IKE_SA name if the log shows it
+  std::string local;           // this host's address
+  std::string remote;          // the peer's address
+  int ike_version = 0;         // 1, 2, 0 unknown
+  std::string confidence = "low";  // high | medium | low
+  std::string summary;
+  std::string fix;
+  std::vector<std::string> candidates;  // other faults the logs cannot rule out
+  std::vector<Evidence> evidence;
+  // Extra keys (the JSON contract allows additions).
+  std::string rule;     // "<fault file>/<rule id>" that decided, empty if none
+  std::string format;   // detected log format of the (first) log
+  std::string dialect;  // charon | pluto | unknown
+  std::vector<std::string> sources;  // files that contributed (1 or 2)
+  std::uint64_t first_line = 0;      // where the attempt starts in the (first) log
+};
+
+struct RuleError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct InputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Catalogue;  // the compiled rule catalogue (immutable, shareable)
+
+// Loads every *.yaml under `dir` (default: the source tree's diagnoser/rules).
+std::shared_ptr<const Catalogue> load_catalogue(const std::filesystem::path& dir = IKELAB_RULES_DIR);
+// Fault ids the catalogue has rules for, sorted.
+std::vector<std::string> fault_ids(const Catalogue& catalogue);
+
+// One diagnosis per connection attempt, in the order the attempts started.
+std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs,
+                                      const Catalogue& catalogue);
+std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs);
+// Same for text already in memory (tests, the lab harness). `name` is the file
+// name evidence refers to.
+std::vector<Diagnosis> diagnose_text(std::string_view text, const std::string& name,
+                                     const Catalogue& catalogue);
+
+// The `diagnose --json` contract of DESIGN.md: {"diagnoses": [...]}.
+nlohmann::json to_json(const Diagnosis& diagnosis);
+nlohmann::json to_json(const std::vector<Diagnosis>& diagnoses);
+// Serialise safely: invalid UTF-8 from logs is replaced, never throws.
+std::string dump_json(const nlohmann::json& json, int indent = -1);
+
+// Streaming use (diagnose --follow, huge files): feed bytes as they come; each
+// attempt's diagnosis is handed to `on_diagnosis` as soon as it settles
+// (a terminal line seen and `settle_seconds` of quiet, or `idle_seconds`
+// without a line). Memory grows with open attempts only.
+class StreamDiagnoser {
+ public:
+  using Callback = std::function<void(const Diagnosis&)>;
+  StreamDiagnoser(std::shared_ptr<const Catalogue> catalogue, std::string name, Callback on_diagnosis);
+  ~StreamDiagnoser();
+  StreamDiagnoser(const StreamDiagnoser&) = delete;
+  StreamDiagnoser& operator=(const StreamDiagnoser&) = delete;
+
+  void feed(std::string_view bytes);
+  // Wall-clock driven settling for --follow; `now` in seconds (monotonic).
+  void tick(double now, double settle_seconds = 2.0, double idle_seconds = 30.0);
+  void finish();  // end of input: every open attempt is diagnosed
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ikelab::diag

@@ -1,0 +1,261 @@
+#include "diagnoser/engine.hpp"
+
+#include "diagnoser/scanner.hpp"
+#include "diagnoser/tracker.hpp"
+#include "diagnoser/verdict.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace ikelab::diag {
+
+namespace {
+
+constexpr size_t kSampleBytes = 256 * 1024;
+constexpr size_t kReadBytes = 4 * 1024 * 1024;
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ > 2) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Reads up to `want` bytes (fewer only at end of input).
+size_t read_some(int fd, char* data, size_t want, const std::string& name) {
+  size_t got = 0;
+  while (got < want) {
+    ssize_t n = ::read(fd, data + got, want - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw InputError(fmt::format("{}: cannot read: {}", name, std::strerror(errno)));
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  return got;
+}
+
+void feed_newest_first(Scanner& scanner, std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    lines.push_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  for (size_t i = lines.size(); i-- > 0;) scanner.feed_line(lines[i], i + 1);
+}
+
+}  // namespace
+
+SampleFacts inspect_sample(std::string_view sample) {
+  SampleFacts facts;
+  std::array<int, 8> votes{};
+  int charon = 0, pluto = 0, livelog = 0, up = 0, down = 0;
+  double last = -1;
+  // Content order: an attempt's first words come before its last ones.
+  static constexpr std::array<std::string_view, 4> early = {"initiating ", "responding to Main Mode",
+                                                            "Starting IKE charon daemon", "Starting Pluto"};
+  static constexpr std::array<std::string_view, 7> late = {" established", "processing failed", "giving up after",
+                                                           "error notify", "notify error", "deleting ",
+                                                           "sending NO_PROPOSAL_CHOSEN"};
+  long first_early = -1, last_early = -1, first_late = -1, last_late = -1;
+  size_t pos = 0;
+  int lines = 0;
+  while (pos < sample.size() && lines < 4000) {
+    size_t nl = sample.find('\n', pos);
+    if (nl == std::string_view::npos) nl = sample.size();
+    LineInfo info = parse_line(sample.substr(pos, nl - pos));
+    pos = nl + 1;
+    ++lines;
+    if (info.livelog_marker) ++livelog;
+    if (info.format != Format::unknown) ++votes[static_cast<size_t>(info.format)];
+    if (info.dialect == Dialect::charon) ++charon;
+    if (info.dialect == Dialect::pluto) ++pluto;
+    if (info.time >= 0 && info.dialect != Dialect::unknown) {  // only the IKE daemon's own lines
+      if (last >= 0 && info.time > last) ++up;
+      if (last >= 0 && info.time < last) ++down;
+      last = info.time;
+    }
+    auto has_any = [&](const auto& words) {
+      return std::any_of(words.begin(), words.end(),
+                         [&](std::string_view w) { return info.message.find(w) != std::string_view::npos; });
+    };
+    if (has_any(early)) {
+      if (first_early < 0) first_early = lines;
+      last_early = lines;
+    }
+    if (has_any(late)) {
+      if (first_late < 0) first_late = lines;
+      last_late = lines;
+    }
+  }
+  if (livelog > 0) {
+    facts.format = Format::livelog;
+  } else {
+    size_t best = 0;
+    for (size_t i = 1; i < votes.size(); ++i)
+      if (votes[i] > votes[best]) best = i;
+    facts.format = votes[best] > 0 ? static_cast<Format>(best) : Format::unknown;
+  }
+  facts.dialect = charon >= pluto ? (charon ? Dialect::charon : Dialect::unknown) : Dialect::pluto;
+  if (up + down >= 2) {
+    facts.newest_first = down > 2 * up;
+  } else {
+    // No usable clock: newest first when an attempt's end words lead and its
+    // start words trail.
+    facts.newest_first = first_early >= 0 && first_late >= 0 && first_late < first_early && last_early > last_late;
+  }
+  facts.join_wrapped = charon == 0;
+  return facts;
+}
+
+SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& path,
+                       const std::function<void(Attempt&&)>& sink) {
+  const std::string name = path.string();
+  int raw_fd = 0;
+  if (name != "-") {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory", name));
+    raw_fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+    if (raw_fd < 0) throw InputError(fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
+  }
+  Fd fd(raw_fd);
+  std::string buffer(std::max(kReadBytes, kSampleBytes), '\0');
+  size_t got = read_some(fd.get(), buffer.data(), kSampleBytes, name);
+  SampleFacts facts = inspect_sample(std::string_view(buffer.data(), got));
+
+  Tracker tracker(catalogue, sink);
+  Scanner scanner(catalogue, tracker);
+  scanner.set_join_wrapped(facts.join_wrapped);
+  if (facts.newest_first) {
+    // GUI copies are small: read all, then replay from the oldest line.
+    std::string all(buffer.data(), got);
+    for (;;) {
+      size_t n = read_some(fd.get(), buffer.data(), kReadBytes, name);
+      if (n == 0) break;
+      all.append(buffer.data(), n);
+    }
+    feed_newest_first(scanner, all);
+  } else {
+    scanner.feed(std::string_view(buffer.data(), got));
+    for (;;) {
+      size_t n = read_some(fd.get(), buffer.data(), kReadBytes, name);
+      if (n == 0) break;
+      scanner.feed(std::string_view(buffer.data(), n));
+    }
+  }
+  scanner.finish();
+  tracker.finish();
+  return facts;
+}
+
+SampleFacts scan_text(const Catalogue& catalogue, std::string_view text, const std::function<void(Attempt&&)>& sink) {
+  SampleFacts facts = inspect_sample(text.substr(0, kSampleBytes));
+  Tracker tracker(catalogue, sink);
+  Scanner scanner(catalogue, tracker);
+  scanner.set_join_wrapped(facts.join_wrapped);
+  if (facts.newest_first) feed_newest_first(scanner, text);
+  else scanner.feed(text);
+  scanner.finish();
+  tracker.finish();
+  return facts;
+}
+
+Diagnosis diagnose_attempt(const Catalogue& catalogue, const Attempt& attempt, const std::string& name,
+                           const SampleFacts& facts) {
+  Diagnosis d = decide(catalogue, attempt, name);
+  d.format = format_name(facts.format);
+  if (d.dialect == "unknown" && facts.dialect != Dialect::unknown) d.dialect = dialect_name(facts.dialect);
+  return d;
+}
+
+std::vector<Diagnosis> diagnose_text(std::string_view text, const std::string& name, const Catalogue& catalogue) {
+  std::vector<Attempt> attempts;
+  SampleFacts facts = scan_text(catalogue, text, [&](Attempt&& a) { attempts.push_back(std::move(a)); });
+  std::vector<Diagnosis> out;
+  for (const auto& a : attempts) out.push_back(diagnose_attempt(catalogue, a, name, facts));
+  return out;
+}
+
+std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs, const Catalogue& catalogue) {
+  if (logs.empty() || logs.size() > 2) throw InputError("diagnose takes one log, or the two peers' logs");
+  if (logs.size() == 2 && logs[0] == "-" && logs[1] == "-") throw InputError("only one log can be standard input");
+  std::vector<ScannedLog> scanned;
+  for (const auto& path : logs) {
+    ScannedLog log;
+    log.name = path.string();
+    log.facts = scan_input(catalogue, path, [&](Attempt&& a) { log.attempts.push_back(std::move(a)); });
+    scanned.push_back(std::move(log));
+  }
+  if (scanned.size() == 2) return pair_and_merge(catalogue, scanned[0], scanned[1]);
+  std::vector<Diagnosis> out;
+  for (const auto& a : scanned[0].attempts)
+    out.push_back(diagnose_attempt(catalogue, a, scanned[0].name, scanned[0].facts));
+  return out;
+}
+
+std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs) {
+  static std::shared_ptr<const Catalogue> catalogue = load_catalogue();
+  return diagnose_files(logs, *catalogue);
+}
+
+// --- streaming ------------------------------------------------------------
+
+struct StreamDiagnoser::Impl {
+  Impl(std::shared_ptr<const Catalogue> cat, std::string file, Callback cb)
+      : catalogue(std::move(cat)),
+        name(std::move(file)),
+        callback(std::move(cb)),
+        tracker(*catalogue, [this](Attempt&& a) { callback(diagnose_attempt(*catalogue, a, name, facts)); }),
+        scanner(*catalogue, tracker) {}
+  std::shared_ptr<const Catalogue> catalogue;
+  std::string name;
+  Callback callback;
+  SampleFacts facts;
+  bool inspected = false;
+  Tracker tracker;
+  Scanner scanner;
+};
+
+StreamDiagnoser::StreamDiagnoser(std::shared_ptr<const Catalogue> catalogue, std::string name, Callback on_diagnosis)
+    : impl_(std::make_unique<Impl>(std::move(catalogue), std::move(name), std::move(on_diagnosis))) {}
+
+StreamDiagnoser::~StreamDiagnoser() = default;
+
+void StreamDiagnoser::feed(std::string_view bytes) {
+  if (!impl_->inspected && !bytes.empty()) {
+    impl_->facts = inspect_sample(bytes.substr(0, kSampleBytes));
+    impl_->facts.newest_first = false;  // a growing log is always oldest first
+    impl_->scanner.set_join_wrapped(impl_->facts.join_wrapped);
+    impl_->inspected = true;
+  }
+  impl_->scanner.feed(bytes);
+}
+
+void StreamDiagnoser::tick(double now, double settle_seconds, double idle_seconds) {
+  impl_->tracker.set_wall(now);
+  impl_->tracker.settle_by_wall(now, settle_seconds, idle_seconds);
+}
+
+void StreamDiagnoser::finish() {
+  impl_->scanner.finish();
+  impl_->tracker.finish();
+}
+
+}  // namespace ikelab::diag

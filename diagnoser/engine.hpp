@@ -1,0 +1,40 @@
+#pragma once
+// Reading one input (file or stdin) into attempts: format detection on a
+// sample, newest-first copies put back in order, then streaming scan.
+
+#include "diagnoser/attempt.hpp"
+#include "diagnoser/catalogue.hpp"
+
+#include <filesystem>
+#include <vector>
+
+namespace ikelab::diag {
+
+struct SampleFacts {
+  Format format = Format::unknown;
+  Dialect dialect = Dialect::unknown;
+  bool newest_first = false;
+  bool join_wrapped = false;
+};
+
+// Looks at the first lines of an input.
+SampleFacts inspect_sample(std::string_view sample);
+
+struct ScannedLog {
+  std::string name;
+  SampleFacts facts;
+  std::vector<Attempt> attempts;
+};
+
+// `sink` gets every attempt as it settles (in order); returns the facts.
+SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& path,
+                       const std::function<void(Attempt&&)>& sink);
+SampleFacts scan_text(const Catalogue& catalogue, std::string_view text, const std::function<void(Attempt&&)>& sink);
+
+// Pairs the attempts of two peers' logs and merges each pair's diagnoses.
+std::vector<Diagnosis> pair_and_merge(const Catalogue& catalogue, const ScannedLog& first, const ScannedLog& second);
+
+Diagnosis diagnose_attempt(const Catalogue& catalogue, const Attempt& attempt, const std::string& name,
+                           const SampleFacts& facts);
+
+}  // namespace ikelab::diag

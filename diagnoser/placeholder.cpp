@@ -1,2 +1,0 @@
-// Replaced as soon as the folder has real sources.
-namespace ikelab { [[maybe_unused]] static int diagnoser_placeholder; }

@@ -1,0 +1,213 @@
+#include "diagnoser/scanner.hpp"
+
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace ikelab::diag {
+
+namespace {
+
+int on_match(unsigned id, unsigned long long /*from*/, unsigned long long to, unsigned /*flags*/, void* context) {
+  auto* raw = static_cast<std::vector<std::pair<unsigned, size_t>>*>(context);
+  if (raw->size() < (1u << 20)) raw->emplace_back(id, static_cast<size_t>(to));
+  return 0;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  return s;
+}
+
+// Is `cur` the wrapped rest of `prev` (pluto guides and pasted syslog)?
+bool continues(std::string_view prev, std::string_view cur) {
+  prev = trim(prev);
+  cur = trim(cur);
+  if (prev.empty() || cur.empty()) return false;
+  char c = cur.front();
+  if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+  if (cur.rfind("packet from", 0) == 0) return false;
+  if (parse_line(cur).has_prefix) return false;
+  bool cut = prev.back() == '-' || (prev.size() >= 3 && prev.substr(prev.size() - 3) == "...");
+  return cut || (prev.size() >= 40 && prev.back() != '.' && prev.back() != ':' && prev.back() != '|');
+}
+
+}  // namespace
+
+Scanner::Scanner(const Catalogue& catalogue, Tracker& tracker)
+    : catalogue_(catalogue), tracker_(tracker), scratch_(catalogue) {}
+
+void Scanner::feed(std::string_view bytes) {
+  while (!bytes.empty()) {
+    if (skipping_) {
+      const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
+      if (!nl) return;
+      bytes.remove_prefix(static_cast<size_t>(static_cast<const char*>(nl) - bytes.data()) + 1);
+      skipping_ = false;
+      continue;
+    }
+    // Complete lines straight from the caller's buffer when nothing is carried.
+    const char* last_nl = static_cast<const char*>(memrchr(bytes.data(), '\n', bytes.size()));
+    if (carry_.empty() && last_nl) {
+      size_t size = static_cast<size_t>(last_nl - bytes.data()) + 1;
+      process_block(bytes.data(), size, line_number_ + 1);
+      bytes.remove_prefix(size);
+      continue;
+    }
+    const void* first_nl = std::memchr(bytes.data(), '\n', bytes.size());
+    size_t take = first_nl ? static_cast<size_t>(static_cast<const char*>(first_nl) - bytes.data()) + 1 : bytes.size();
+    carry_.append(bytes.data(), take);
+    bytes.remove_prefix(take);
+    if (first_nl) {
+      process_block(carry_.data(), carry_.size(), line_number_ + 1);
+      carry_.clear();
+    } else if (carry_.size() >= kMaxLine) {
+      carry_.push_back('\n');
+      process_block(carry_.data(), carry_.size(), line_number_ + 1);
+      carry_.clear();
+      skipping_ = true;
+    }
+  }
+}
+
+void Scanner::feed_line(std::string_view line, std::uint64_t line_number) {
+  std::string copy(line.substr(0, kMaxLine));
+  copy.push_back('\n');
+  bool join = join_wrapped_;
+  join_wrapped_ = false;  // neighbours are not in order here
+  process_block(copy.data(), copy.size(), line_number);
+  join_wrapped_ = join;
+}
+
+void Scanner::finish() {
+  if (!carry_.empty()) {
+    carry_.push_back('\n');
+    process_block(carry_.data(), carry_.size(), line_number_ + 1);
+    carry_.clear();
+  }
+  skipping_ = false;
+  tracker_.settle_by_log(line_number_);
+}
+
+void Scanner::process_block(const char* begin, size_t size, std::uint64_t first_line) {
+  std::vector<std::pair<unsigned, size_t>> raw;
+  raw.reserve(256);
+  if (catalogue_.database)
+    hs_scan(catalogue_.database, begin, static_cast<unsigned>(std::min<size_t>(size, 0xffffffffu)), 0, scratch_.get(),
+            on_match, &raw);
+  std::stable_sort(raw.begin(), raw.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+
+  const char* end = begin + size;
+  const char* cursor = begin;  // start of the line `line` refers to
+  std::uint64_t line = first_line;
+  auto line_end = [&](const char* start) {
+    const void* nl = std::memchr(start, '\n', static_cast<size_t>(end - start));
+    return nl ? static_cast<const char*>(nl) : end;
+  };
+  auto line_start_of = [&](const char* p) {
+    if (p <= begin) return begin;
+    const void* nl = memrchr(begin, '\n', static_cast<size_t>(p - begin));
+    return nl ? static_cast<const char*>(nl) + 1 : begin;
+  };
+
+  std::vector<unsigned> ids;
+  const char* record_start = nullptr;
+  std::uint64_t record_line = 0;
+  auto flush = [&]() {
+    if (!record_start || ids.empty()) return;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    const char* first_end = line_end(record_start);
+    std::string_view first(record_start, static_cast<size_t>(first_end - record_start));
+    std::string joined;
+    if (join_wrapped_) {
+      const char* next = first_end;
+      for (int extra = 0; extra < 2 && next < end; ++extra) {
+        const char* next_start = next + 1;
+        if (next_start >= end) break;
+        const char* next_end = line_end(next_start);
+        std::string_view cont(next_start, static_cast<size_t>(next_end - next_start));
+        std::string_view prev = extra == 0 ? first : std::string_view(joined).substr(joined.rfind('\n') + 1);
+        if (!continues(prev, cont)) break;
+        if (joined.empty()) joined = std::string(parse_line(first).message);
+        joined += '\n';
+        joined += std::string(trim(cont));
+        next = next_end;
+      }
+    }
+    process_record(first, joined, record_line, ids);
+    ids.clear();
+  };
+
+  for (const auto& [id, to] : raw) {
+    const char* at = begin + std::min(to, size);
+    if (at > begin && at[-1] == '\n') --at;  // a match ending with the newline belongs to its line
+    const char* start = line_start_of(at > begin ? at - 1 : at);
+    // Wrapped pluto messages: attribute a hit to the line the message starts on.
+    if (join_wrapped_) {
+      for (int back = 0; back < 2 && start > begin; ++back) {
+        const char* prev_start = line_start_of(start - 1);
+        std::string_view prev(prev_start, static_cast<size_t>(start - 1 - prev_start));
+        std::string_view cur(start, static_cast<size_t>(line_end(start) - start));
+        if (!continues(prev, cur)) break;
+        start = prev_start;
+      }
+    }
+    if (start != record_start) {
+      flush();
+      if (start >= cursor) {
+        line += static_cast<std::uint64_t>(std::count(cursor, start, '\n'));
+        cursor = start;
+        record_line = line;
+      } else {
+        record_line = line - static_cast<std::uint64_t>(std::count(start, cursor, '\n'));
+      }
+      record_start = start;
+    }
+    ids.push_back(id);
+  }
+  flush();
+  line += static_cast<std::uint64_t>(std::count(cursor, end, '\n'));
+  line_number_ = std::max(line_number_, line - 1);
+  if (++records_since_settle_ >= 16) {
+    records_since_settle_ = 0;
+    tracker_.settle_by_log(line_number_);
+  }
+}
+
+void Scanner::process_record(std::string_view first_line, const std::string& joined, std::uint64_t line_number,
+                             const std::vector<unsigned>& ids) {
+  LineInfo info = parse_line(first_line);
+  if (info.livelog_marker) return;
+  std::string_view text = joined.empty() ? info.message : std::string_view(joined);
+  std::string flat;
+  if (!joined.empty()) {
+    flat = joined;
+    std::replace(flat.begin(), flat.end(), '\n', ' ');
+    text = flat;
+  }
+  matches_.clear();
+  re2::StringPiece input(text.data(), text.size());
+  std::vector<re2::StringPiece> groups;
+  for (unsigned id : ids) {
+    const Pattern& p = catalogue_.patterns[id];
+    if (p.dialect != Dialect::unknown && info.dialect != Dialect::unknown && p.dialect != info.dialect) continue;
+    groups.assign(p.group_names.size() + 1, re2::StringPiece());
+    if (!p.re->Match(input, 0, input.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size())))
+      continue;
+    Match m;
+    m.pattern = static_cast<int>(id);
+    for (size_t g = 0; g < p.group_names.size(); ++g)
+      if (!p.group_names[g].empty() && groups[g + 1].data())
+        m.captures.emplace_back(p.group_names[g], std::string(groups[g + 1].data(), groups[g + 1].size()));
+    matches_.push_back(std::move(m));
+  }
+  if (matches_.empty()) return;
+  std::string_view shown = joined.empty() ? first_line : std::string_view(flat);
+  while (!shown.empty() && (shown.back() == '\r' || shown.back() == '\n')) shown.remove_suffix(1);
+  tracker_.on_record(line_number, info, shown, matches_);
+}
+
+}  // namespace ikelab::diag

@@ -1,0 +1,47 @@
+#pragma once
+// Turns raw bytes into records and catalogue matches: splits lines without
+// per-line allocation, scans whole blocks with one Hyperscan database, and
+// only for lines that hit runs the prefix parser and RE2 (confirmation and
+// captures). Overlong lines are cut, binary garbage simply matches nothing.
+
+#include "diagnoser/catalogue.hpp"
+#include "diagnoser/tracker.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ikelab::diag {
+
+class Scanner {
+ public:
+  static constexpr size_t kMaxLine = 1 << 20;  // longer lines are cut here
+
+  Scanner(const Catalogue& catalogue, Tracker& tracker);
+
+  // Pluto-style wrapped lines (a message continued on the next, unprefixed line).
+  void set_join_wrapped(bool join) { join_wrapped_ = join; }
+  void feed(std::string_view bytes);
+  // One line with a known line number (used for newest-first input).
+  void feed_line(std::string_view line, std::uint64_t line_number);
+  void finish();
+  std::uint64_t lines() const { return line_number_; }
+
+ private:
+  void process_block(const char* begin, size_t size, std::uint64_t first_line);
+  void process_record(std::string_view first_line, const std::string& joined, std::uint64_t line_number,
+                      const std::vector<unsigned>& ids);
+
+  const Catalogue& catalogue_;
+  Tracker& tracker_;
+  Scratch scratch_;
+  std::string carry_;
+  bool skipping_ = false;  // inside the cut-off tail of an overlong line
+  bool join_wrapped_ = false;
+  std::uint64_t line_number_ = 0;  // lines completed so far
+  std::uint64_t records_since_settle_ = 0;
+  std::vector<Match> matches_;
+};
+
+}  // namespace ikelab::diag

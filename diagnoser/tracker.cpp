@@ -1,0 +1,229 @@
+#include "diagnoser/tracker.hpp"
+
+namespace ikelab::diag {
+
+namespace {
+
+constexpr size_t kMaxHitsPerAttempt = 256;
+constexpr int kMaxHitsPerPattern = 3;
+constexpr std::uint64_t kSettledQuietLines = 5000;
+constexpr std::uint64_t kIdleLines = 1000000;
+constexpr double kSettledQuietSeconds = 60;
+constexpr double kIdleSeconds = 900;
+constexpr size_t kMaxTextBytes = 512;
+
+const std::string* capture(const std::vector<Match>& matches, std::string_view name) {
+  for (const auto& m : matches)
+    for (const auto& [k, v] : m.captures)
+      if (k == name && !v.empty()) return &v;
+  return nullptr;
+}
+
+}  // namespace
+
+Tracker::Tracker(const Catalogue& catalogue, Sink sink) : catalogue_(catalogue), sink_(std::move(sink)) {}
+
+Attempt* Tracker::lookup(std::unordered_map<std::string, std::uint64_t>& index, const std::string& key) {
+  auto it = index.find(key);
+  if (it == index.end()) return nullptr;
+  auto open = open_.find(it->second);
+  if (open == open_.end()) {
+    index.erase(it);
+    return nullptr;
+  }
+  return open->second.get();
+}
+
+Attempt* Tracker::create(std::uint64_t line) {
+  auto attempt = std::make_unique<Attempt>();
+  attempt->seq = next_seq_++;
+  attempt->first_line = line;
+  Attempt* raw = attempt.get();
+  open_.emplace(raw->seq, std::move(attempt));
+  return raw;
+}
+
+void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_view text, std::vector<Match>& matches) {
+  ++records_;
+  unsigned events = 0;
+  bool only_context = true;
+  Role role_hint = Role::unknown;
+  int version_hint = 0;
+  for (const auto& m : matches) {
+    const Pattern& p = catalogue_.patterns[static_cast<size_t>(m.pattern)];
+    if (p.events & kNoise) return;  // known noise never counts
+    events |= p.events;
+    if (!(p.events & kContext) || p.in_rule) only_context = false;
+    if (role_hint == Role::unknown) role_hint = p.role_hint;
+    if (!version_hint) version_hint = p.version_hint;
+  }
+  if (info.time >= 0) last_time_ = info.time;
+
+  std::string sa_key, sa_name;
+  // The IKE_SA unique id identifies an SA within one daemon run; its name
+  // appears only once a config is selected.
+  if (info.ike_id >= 0) {
+    sa_name = std::string(info.ike_name);
+    sa_key = std::to_string(info.ike_id);
+  } else if (auto* id = capture(matches, "sa_id")) {
+    sa_key = *id;
+  }
+  if (sa_name.empty())
+    if (auto* name = capture(matches, "sa_name")) sa_name = *name;
+  std::string pluto_key = std::string(info.pluto_conn);
+  std::string remote, local;
+  if (auto* r = capture(matches, "remote")) remote = *r;
+  if (auto* l = capture(matches, "local")) local = *l;
+  if (remote.empty() && !info.pluto_peer.empty()) remote = std::string(info.pluto_peer);
+
+  // A line without keys on a thread that just received a packet from a peer
+  // belongs to that peer's attempt.
+  const bool only_context_line = only_context;
+  if (!only_context_line && sa_key.empty() && pluto_key.empty() && remote.empty() && info.thread >= 0) {
+    auto it = thread_pair_.find(info.thread);
+    if (it != thread_pair_.end() && !it->second.second.empty() && !by_thread_.count(info.thread)) {
+      remote = it->second.second;
+      local = it->second.first;
+    }
+  }
+  Attempt* a = nullptr;
+  if (!sa_key.empty()) a = lookup(by_sa_, sa_key);
+  if (!a && !pluto_key.empty()) a = lookup(by_pluto_, pluto_key);
+  if (!a && !remote.empty()) a = lookup(by_remote_, remote);
+  if (!a && info.thread >= 0) {
+    auto it = by_thread_.find(info.thread);
+    if (it != by_thread_.end()) {
+      auto open = open_.find(it->second);
+      if (open != open_.end()) a = open->second.get();
+    }
+  }
+
+  if (only_context) {
+    if (info.thread >= 0) {
+      thread_pair_[info.thread] = {local, remote};
+      if (a) by_thread_[info.thread] = a->seq;
+      else by_thread_.erase(info.thread);
+    }
+    return;
+  }
+
+  if (!a && sa_key.empty() && pluto_key.empty() && remote.empty()) {
+    auto it = open_.find(latest_);
+    if (it != open_.end()) a = it->second.get();
+  }
+  if (a && (events & kStart)) {
+    bool same_sa_retry = !sa_key.empty() && a->sa_key == sa_key && !a->terminal;
+    if (a->started && !same_sa_retry) a = nullptr;
+  }
+  if (!a) a = create(line);
+
+  if (!sa_key.empty()) {
+    if (a->sa_key.empty()) a->sa_key = sa_key;
+    by_sa_[sa_key] = a->seq;
+    if (a->connection.empty() && !sa_name.empty()) a->connection = sa_name;
+  }
+  if (!pluto_key.empty()) {
+    by_pluto_[pluto_key] = a->seq;
+    if (a->connection.empty()) {
+      std::string name = pluto_key;
+      if (!name.empty() && name.front() == '"') name.erase(0, 1);
+      if (auto q = name.find('"'); q != std::string::npos) name.erase(q);
+      a->connection = name;
+    }
+  }
+  if (a->connection.empty())
+    if (auto* conn = capture(matches, "conn")) a->connection = *conn;
+  if (info.thread >= 0 && (remote.empty() || local.empty())) {
+    auto it = thread_pair_.find(info.thread);
+    if (it != thread_pair_.end()) {
+      if (local.empty() && (remote.empty() || remote == it->second.second)) local = it->second.first;
+      if (remote.empty()) remote = it->second.second;
+    }
+  }
+  if (a->remote.empty() && !remote.empty()) a->remote = remote;
+  if (a->local.empty() && !local.empty()) a->local = local;
+  if (!a->remote.empty()) by_remote_[a->remote] = a->seq;
+  if (info.thread >= 0) by_thread_[info.thread] = a->seq;
+  latest_ = a->seq;
+
+  if (a->role == Role::unknown) a->role = role_hint;
+  if (!a->ike_version) a->ike_version = version_hint;
+  if (a->dialect == Dialect::unknown) a->dialect = info.dialect;
+  if (events & kStart) a->started = true;
+  if (events & kTerminal) a->terminal = true;
+  if (events & kFailure) a->failed = true;
+  if (events & kIkeUp) a->ike_up = true;
+  if (events & kChildUp) a->child_up = true;
+  if (events & kRetry) a->superseded = true;
+  a->last_line = line;
+  a->last_wall = wall_;
+  a->last_hit_counter = records_;
+  if (info.time >= 0) {
+    if (a->first_time < 0) a->first_time = info.time;
+    a->last_time = info.time;
+  }
+
+  for (auto& m : matches) {
+    const Pattern& p = catalogue_.patterns[static_cast<size_t>(m.pattern)];
+    if ((p.events & kContext) && !p.in_rule) continue;
+    if (p.in_rule || (p.events & (kStart | kFailure | kIkeUp | kChildUp))) a->significant = true;
+    int seen = 0;
+    for (auto& [pat, n] : a->pattern_counts)
+      if (pat == m.pattern) seen = n++;
+    if (seen == 0) a->pattern_counts.emplace_back(m.pattern, 1);
+    if (seen >= kMaxHitsPerPattern || a->hits.size() >= kMaxHitsPerAttempt) continue;
+    Hit hit;
+    hit.pattern = m.pattern;
+    hit.line = line;
+    hit.text = std::string(text.substr(0, kMaxTextBytes));
+    hit.captures = std::move(m.captures);
+    a->hits.push_back(std::move(hit));
+  }
+}
+
+void Tracker::close(std::uint64_t seq) {
+  auto it = open_.find(seq);
+  if (it == open_.end()) return;
+  Attempt attempt = std::move(*it->second);
+  open_.erase(it);
+  bool replaced = attempt.superseded && !attempt.failed && !attempt.ike_up;
+  if (attempt.significant && !replaced) ready_.emplace(attempt.seq, std::move(attempt));
+}
+
+void Tracker::flush_ready() {
+  while (!ready_.empty() && (open_.empty() || ready_.begin()->first < open_.begin()->first)) {
+    Attempt attempt = std::move(ready_.begin()->second);
+    ready_.erase(ready_.begin());
+    sink_(std::move(attempt));
+  }
+}
+
+void Tracker::settle_by_log(std::uint64_t current_line) {
+  std::vector<std::uint64_t> done;
+  for (const auto& [seq, a] : open_) {
+    std::uint64_t quiet = current_line > a->last_line ? current_line - a->last_line : 0;
+    double quiet_time = (last_time_ >= 0 && a->last_time >= 0) ? last_time_ - a->last_time : -1;
+    if ((a->terminal && (quiet > kSettledQuietLines || quiet_time > kSettledQuietSeconds)) || quiet > kIdleLines ||
+        quiet_time > kIdleSeconds)
+      done.push_back(seq);
+  }
+  for (auto seq : done) close(seq);
+  flush_ready();
+}
+
+void Tracker::settle_by_wall(double now, double settle_seconds, double idle_seconds) {
+  std::vector<std::uint64_t> done;
+  for (const auto& [seq, a] : open_) {
+    double quiet = now - a->last_wall;
+    if ((a->terminal && quiet >= settle_seconds) || quiet >= idle_seconds) done.push_back(seq);
+  }
+  for (auto seq : done) close(seq);
+  flush_ready();
+}
+
+void Tracker::finish() {
+  while (!open_.empty()) close(open_.begin()->first);
+  flush_ready();
+}
+
+}  // namespace ikelab::diag

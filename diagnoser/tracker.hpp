@@ -1,0 +1,57 @@
+#pragma once
+// Groups matched lines into connection attempts and hands each attempt over,
+// in the order the attempts started, once it has settled. Only open attempts
+// are kept, so memory follows the number of concurrent attempts.
+
+#include "diagnoser/attempt.hpp"
+#include "diagnoser/catalogue.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+
+namespace ikelab::diag {
+
+struct Match {
+  int pattern = -1;
+  std::vector<std::pair<std::string, std::string>> captures;
+};
+
+class Tracker {
+ public:
+  using Sink = std::function<void(Attempt&&)>;
+  Tracker(const Catalogue& catalogue, Sink sink);
+
+  // One log record and the catalogue patterns it matched.
+  void on_record(std::uint64_t line, const LineInfo& info, std::string_view text, std::vector<Match>& matches);
+  // Settles attempts that went quiet in log terms (lines / log time).
+  void settle_by_log(std::uint64_t current_line);
+  // Settles by wall clock (--follow).
+  void set_wall(double now) { wall_ = now; }
+  void settle_by_wall(double now, double settle_seconds, double idle_seconds);
+  void finish();
+  size_t open_attempts() const { return open_.size(); }
+
+ private:
+  Attempt* lookup(std::unordered_map<std::string, std::uint64_t>& index, const std::string& key);
+  Attempt* create(std::uint64_t line);
+  void close(std::uint64_t seq);
+  void flush_ready();
+
+  const Catalogue& catalogue_;
+  Sink sink_;
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t records_ = 0;
+  double wall_ = 0;
+  double last_time_ = -1;
+  std::map<std::uint64_t, std::unique_ptr<Attempt>> open_;
+  std::map<std::uint64_t, Attempt> ready_;
+  std::unordered_map<std::string, std::uint64_t> by_sa_, by_pluto_, by_remote_;
+  std::unordered_map<int, std::uint64_t> by_thread_;
+  std::unordered_map<int, std::pair<std::string, std::string>> thread_pair_;  // thread -> (local, remote)
+  std::uint64_t latest_ = 0;
+};
+
+}  // namespace ikelab::diag

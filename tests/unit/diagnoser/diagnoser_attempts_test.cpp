@@ -1,0 +1,118 @@
+// Attempts: a gateway log with many tunnels and retries gives one diagnosis
+// per attempt, in order; two peers' logs pair up into one diagnosis each.
+#include "test_support.hpp"
+
+#include <regex>
+
+namespace ikelab::diag::test {
+namespace {
+
+const std::filesystem::path kHandrun = kData / "logs/pluto/handrun";
+
+// Gives a real charon log another IKE_SA unique id, connection name and peer
+// address, as if a second tunnel of the same gateway had written it.
+std::string as_tunnel(const std::string& log, int n) {
+  std::string out = std::regex_replace(log, std::regex(R"(<lab\|(\d+)>)"), "<lab" + std::to_string(n) + "|$1" + std::to_string(n) + ">");
+  out = std::regex_replace(out, std::regex(R"(<(\d+)>)"), "<$1" + std::to_string(n) + ">");
+  out = std::regex_replace(out, std::regex(R"(lab\[(\d+)\])"), "lab" + std::to_string(n) + "[$1" + std::to_string(n) + "]");
+  out = std::regex_replace(out, std::regex(R"(192\.0\.2\.1\b)"), "198.51.100." + std::to_string(n));
+  return out;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  for (std::string l; std::getline(ss, l);) out.push_back(l);
+  return out;
+}
+
+std::string interleave(const std::vector<std::string>& logs) {
+  std::vector<std::vector<std::string>> all;
+  for (const auto& l : logs) all.push_back(lines_of(l));
+  std::string out;
+  for (size_t i = 0;; ++i) {
+    bool any = false;
+    for (const auto& ls : all)
+      if (i < ls.size()) out += ls[i] + "\n", any = true;
+    if (!any) break;
+  }
+  return out;
+}
+
+std::vector<std::string> faults(const std::vector<Diagnosis>& ds) {
+  std::vector<std::string> out;
+  for (const auto& d : ds) out.push_back(d.fault);
+  return out;
+}
+
+TEST(Attempts, InterleavedTunnelsOfAGatewayAreSeparated) {
+  // Real responder-side charon logs (IKEv1 and IKEv2 PSK mismatch, each with a retry).
+  std::string v1 = read_file(kHandrun / "rev-psk-v1/charon-responder.log");
+  std::string v2 = read_file(kHandrun / "rev-psk-v2/charon-responder.log");
+  auto alone_v1 = faults(diagnose_text(as_tunnel(v1, 11), "gw", catalogue()));
+  auto alone_v2 = faults(diagnose_text(as_tunnel(v2, 12), "gw", catalogue()));
+  ASSERT_EQ(alone_v1, (std::vector<std::string>{"psk_mismatch", "psk_mismatch"}));
+  auto mixed = diagnose_text(interleave({as_tunnel(v1, 11), as_tunnel(v2, 12)}), "gw", catalogue());
+  std::map<std::string, std::vector<std::string>> by_peer;
+  for (const auto& d : mixed) by_peer[d.remote].push_back(d.fault);
+  EXPECT_EQ(by_peer["198.51.100.11"], alone_v1) << describe(mixed);
+  EXPECT_EQ(by_peer["198.51.100.12"], alone_v2) << describe(mixed);
+  for (size_t i = 1; i < mixed.size(); ++i)  // in the order the attempts started
+    EXPECT_LT(mixed[i - 1].first_line, mixed[i].first_line);
+}
+
+TEST(Attempts, RetriesOfOneConnectionAreSeparateAttempts) {
+  auto result = diagnose_files({kHandrun / "rev-psk-v1/pluto-initiator.log"}, catalogue());
+  ASSERT_EQ(result.size(), 2u) << describe(result);
+  EXPECT_EQ(result[0].fault, "psk_mismatch");
+  EXPECT_EQ(result[0].connection, "lab");
+  EXPECT_LT(result[0].evidence.front().line, result[1].evidence.front().line);
+}
+
+struct PairCase {
+  const char* folder;
+  const char* fault;
+};
+std::ostream& operator<<(std::ostream& os, const PairCase& c) { return os << c.folder; }
+
+class RealPair : public ::testing::TestWithParam<PairCase> {};
+
+// Both peers' real logs (captured by hand on the lab machine, see the folder's
+// README): the pair names the fault; each side alone names it or lists it.
+TEST_P(RealPair, NamesTheFaultFromBothLogsAndEachAlone) {
+  const auto& c = GetParam();
+  std::vector<std::filesystem::path> logs;
+  for (const auto& entry : std::filesystem::directory_iterator(kHandrun / c.folder))
+    if (entry.path().extension() == ".log") logs.push_back(entry.path());
+  std::sort(logs.begin(), logs.end());
+  ASSERT_EQ(logs.size(), 2u);
+  auto pair = diagnose_files(logs, catalogue());
+  ASSERT_FALSE(pair.empty());
+  EXPECT_EQ(pair[0].fault, c.fault) << describe(pair);
+  EXPECT_EQ(pair[0].sources.size(), 2u);
+  for (const auto& log : logs) {
+    auto alone = diagnose_files({log}, catalogue());
+    ASSERT_FALSE(alone.empty()) << log;
+    EXPECT_TRUE(names(alone[0], c.fault)) << log << ": " << describe(alone);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Handrun, RealPair,
+                         ::testing::Values(PairCase{"authmethod-v1", "auth_method_mismatch"},
+                                           PairCase{"weakike-v1", "ike_proposal_mismatch"},
+                                           PairCase{"desike-v1", "ike_proposal_mismatch"},
+                                           PairCase{"weakesp-v1", "esp_proposal_mismatch"},
+                                           PairCase{"desesp-v1", "esp_proposal_mismatch"},
+                                           PairCase{"pfs-v1", "pfs_mismatch"},
+                                           PairCase{"cert-untrusted-v1", "untrusted_ca"},
+                                           PairCase{"cert-untrusted-v2", "untrusted_ca"},
+                                           PairCase{"rev-psk-v1", "psk_mismatch"},
+                                           PairCase{"rev-psk-v2", "psk_mismatch"},
+                                           PairCase{"pp-vipmissing-v1", "virtual_ip_missing"},
+                                           PairCase{"pp-vipwrong-v1", "ts_mismatch"},
+                                           PairCase{"tswrong-v2", "ts_mismatch"},
+                                           PairCase{"base-v1", "none"},
+                                           PairCase{"pp-base-v1", "none"}));
+
+}  // namespace
+}  // namespace ikelab::diag::test
