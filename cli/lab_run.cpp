@@ -1,10 +1,13 @@
 #include "cli/lab_run.hpp"
 
+#include "harness/case_check.hpp"
 #include "harness/credentials.hpp"
 #include "harness/expectations.hpp"
 #include "harness/lab_run.hpp"
 #include "harness/render.hpp"
+#include "harness/run_files.hpp"
 #include "harness/run_report.hpp"
+#include "harness/text_file.hpp"
 #include "harness/scenario.hpp"
 #include "netns/interrupt.hpp"
 #include "netns/lab_state.hpp"
@@ -28,6 +31,8 @@ struct RunArgs {
   int ike = 0;  // 0: every version the scenario names
   int jobs = 0;
   std::string out;
+  std::string junit;
+  std::string json;
   bool keep = false;
   std::string scenarios_dir = IKELAB_SCENARIOS_DIR;
   std::string expected_dir = IKELAB_EXPECTED_DIR;
@@ -93,9 +98,18 @@ int run(const RunArgs& args) {
   harness::LabRunOptions options;
   options.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.keep = args.keep;
-  if (!args.out.empty()) options.out_dir = fs::absolute(args.out);
   auto durations = harness::CaseDurations::load();
   for (const auto& c : cases) options.expected_seconds.push_back(durations.expected(c.scenario, c.ike_version));
+  // Every case keeps its artefacts long enough to be checked: in --out, or in
+  // a temporary folder that keeps only the failed cases.
+  std::optional<harness::ArtefactsDir> artefacts;
+  try {
+    artefacts.emplace(args.out.empty() ? std::optional<fs::path>() : fs::absolute(args.out));
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "ikelab run: {}\n", e.what());
+    return 2;
+  }
+  options.out_dir = artefacts->path();
   harness::ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) == 1);
   auto results = harness::run_cases(cases, options, std::ref(progress));
   progress.finish();
@@ -104,16 +118,21 @@ int run(const RunArgs& args) {
     durations.save();
   }
 
+  auto checked = harness::check_cases(std::move(results), expectations, *artefacts, harness::DiagnoseLogs{}, {});
   std::vector<harness::JudgedCase> judged;
-  for (auto& result : results) {
-    auto verdict = harness::judge_outcome(expectations[result.scenario], result.ike_version, result.outcome);
-    judged.push_back({std::move(result), verdict});
-  }
+  for (const auto& c : checked) judged.push_back({c.result, harness::to_verdict(c.check)});
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  fmt::print("{}{}{}", harness::format_table(judged), harness::format_failures(judged), harness::format_kept(judged));
-  if (options.out_dir) fmt::print("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
+  fmt::print("{}{}{}", harness::format_table(judged), harness::format_check_report(checked), harness::format_kept(judged));
+  if (!args.out.empty()) fmt::print("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
   fmt::print("\n{}{}", harness::format_summary(judged, wall), harness::format_timings(judged));
   std::fflush(stdout);
+  harness::RunSummary summary{wall, options.jobs, cases.size()};
+  try {
+    if (!args.junit.empty()) harness::write_text_file(args.junit, harness::junit_xml(checked, summary));
+    if (!args.json.empty()) harness::write_text_file(args.json, harness::json_summary(checked, summary));
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "ikelab run: {}\n", e.what());
+  }
 
   if (netns::interrupted()) {
     fmt::print(stderr, "ikelab run: interrupted after {} of {} cases; everything it started is removed\n",
@@ -154,6 +173,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--ike", args->ike, "Only this IKE version")->check(CLI::IsMember({1, 2}));
   cmd->add_option("-j,--jobs", args->jobs, "Cases in parallel (default: number of cores)")->check(CLI::Range(1, 64));
   cmd->add_option("--out", args->out, "Keep each case's logs, configs, list-sas and pcap under DIR/<scenario>/ike<N>/");
+  cmd->add_option("--junit", args->junit, "Write the results as JUnit XML to FILE");
+  cmd->add_option("--json", args->json, "Write a machine-readable summary (JSON) to FILE");
   cmd->add_flag("--keep", args->keep, "Leave namespaces and daemons running, print how to enter and remove them");
   cmd->add_option("--scenarios", args->scenarios_dir, "Scenario folder")->capture_default_str();
   cmd->add_option("--expected", args->expected_dir, "Expected-outcome folder")->capture_default_str();
