@@ -61,6 +61,7 @@ std::vector<PatternPart> parse_pattern(const std::string& text, const std::strin
     if (text.compare(i, 2, "{{") == 0) {
       size_t end = text.find("}}", i + 2);
       if (end == std::string::npos) throw CheckSyntaxError(fmt::format("{}: '{{{{' without '}}}}'", where));
+      while (end + 2 < text.size() && text[end + 2] == '}') ++end;  // {{x{8}}}: the last "}}" closes
       std::string regex = text.substr(i + 2, end - i - 2);
       if (regex.empty()) throw CheckSyntaxError(fmt::format("{}: empty regex '{{{{}}}}'", where));
       flush();

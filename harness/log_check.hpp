@@ -16,7 +16,7 @@
 //   P-NOT:   no line between the previous positive match of P and the next
 //            one (or the end of the log, if no positive match of P follows) matches.
 // Pattern text is literal (a substring of the line), except
-//   {{regex}}          an RE2 regex,
+//   {{regex}}          an RE2 regex (the last "}}" of a run of braces closes it: {{[0-9a-f]{8}}}),
 //   [[NAME:regex]]     a capture: matches regex and remembers the text,
 //   [[NAME]]           the text a capture remembered (either peer, any earlier line).
 // Directives run in the order written; captures are visible to later lines

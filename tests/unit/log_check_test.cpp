@@ -64,6 +64,11 @@ TEST(LogCheckSyntax, SplitsLiteralRegexCaptureAndUse) {
   ASSERT_EQ(uses.size(), 3u);
   EXPECT_EQ(uses[1].kind, PatternPart::Kind::use);
   EXPECT_EQ(uses[2].text, ".");
+  // A regex may end in '}': the last "}}" of a run of braces closes it.
+  auto counted = parse_check_script("RESP: SPI {{[0-9a-f]{8}}} x", "f", 1).lines.at(0).parts;
+  ASSERT_EQ(counted.size(), 3u);
+  EXPECT_EQ(counted[1].text, "[0-9a-f]{8}");
+  EXPECT_EQ(counted[2].text, " x");
   // A capture is used on a later line (RE2 has no back-references).
   EXPECT_THROW(parse_check_script("RESP: [[A:x]] [[A]]", "f", 1), CheckSyntaxError);
 }
