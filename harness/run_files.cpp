@@ -74,6 +74,8 @@ std::string json_summary(const std::vector<CheckedCase>& cases, const RunSummary
   for (const auto& c : cases) {
     json failures = json::array();
     for (const auto& f : c.check.failures) failures.push_back({{"kind", f.kind}, {"message", f.message}, {"report", f.report}});
+    json steps = json::object();
+    for (const auto& [name, seconds] : c.result.steps) steps[name] = seconds;
     json diagnoses = json::object();
     for (const auto& [view, d] : c.check.diagnoses)
       diagnoses[view] = {{"fault", d.fault}, {"candidates", d.candidates}, {"summary", d.summary}};
@@ -84,6 +86,7 @@ std::string json_summary(const std::vector<CheckedCase>& cases, const RunSummary
         {"expected_outcome", c.expected_outcome ? json(to_string(*c.expected_outcome)) : json()},
         {"pass", c.check.pass()},
         {"seconds", c.result.seconds},
+        {"steps", steps},
         {"startup_seconds", {{"initiator", c.result.initiator_startup}, {"responder", c.result.responder_startup}}},
         {"checked", c.check.checked},
         {"diagnoses", diagnoses},
