@@ -120,6 +120,41 @@ int follow(const std::string& path, std::shared_ptr<const diag::Catalogue> catal
   return failed ? 1 : 0;
 }
 
+// One log: print each diagnosis as its attempt settles, so a gigabyte log is
+// diagnosed in the memory of its open attempts. The JSON text is the same as
+// dumping the whole {"diagnoses": [...]} with indent 2.
+int diagnose_one_streamed(const std::string& log, const diag::Catalogue& catalogue, bool json, const Style& style) {
+  size_t count = 0;
+  bool failed = false;
+  std::string item;
+  try {
+    diag::diagnose_file_stream(log, catalogue, [&](const diag::Diagnosis& d) {
+      failed = failed || is_failure(d);
+      ++count;
+      if (!json) {
+        print_text(d, count, style);
+        return;
+      }
+      item = diag::dump_json(diag::to_json(d), 2);
+      std::string nested;
+      nested.reserve(item.size() + item.size() / 8);
+      nested += count == 1 ? "{\n  \"diagnoses\": [\n    " : ",\n    ";
+      for (char c : item) {
+        nested += c;
+        if (c == '\n') nested += "    ";
+      }
+      std::fwrite(nested.data(), 1, nested.size(), stdout);
+    });
+  } catch (const diag::InputError& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "ikelab diagnose: {}\n", e.what());
+    return 2;
+  }
+  if (json) fmt::print("{}", count == 0 ? "{\n  \"diagnoses\": []\n}\n" : "\n  ]\n}\n");
+  else if (count == 0) fmt::print("no IKE connection attempt found in {}\n", log);
+  return failed ? 1 : 0;
+}
+
 }  // namespace
 
 void add_diagnose_command(CLI::App& app, int& exit_code) {
@@ -160,6 +195,10 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
     }
     if (!opts->follow.empty()) {
       exit_code = follow(opts->follow, catalogue, opts->json, style, opts->settle, opts->idle, opts->stop_after);
+      return;
+    }
+    if (opts->logs.size() == 1) {
+      exit_code = diagnose_one_streamed(opts->logs[0], *catalogue, opts->json, style);
       return;
     }
     std::vector<std::filesystem::path> paths(opts->logs.begin(), opts->logs.end());

@@ -72,6 +72,11 @@ std::vector<std::string> fault_ids(const Catalogue& catalogue);
 std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs,
                                       const Catalogue& catalogue);
 std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs);
+// One log, streamed: each diagnosis goes to `on_diagnosis` as soon as its
+// attempt settles, in the order the attempts started; nothing is collected,
+// so memory follows the open attempts, never the file's size.
+void diagnose_file_stream(const std::filesystem::path& log, const Catalogue& catalogue,
+                          const std::function<void(const Diagnosis&)>& on_diagnosis);
 // Same for text already in memory (tests, the lab harness). `name` is the file
 // name evidence refers to.
 std::vector<Diagnosis> diagnose_text(std::string_view text, const std::string& name,

@@ -126,7 +126,8 @@ SampleFacts inspect_sample(std::string_view sample) {
 }
 
 SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& path,
-                       const std::function<void(Attempt&&)>& sink) {
+                       const std::function<void(Attempt&&)>& sink,
+                       const std::function<void(const SampleFacts&)>& on_facts) {
   const std::string name = path.string();
   int raw_fd = 0;
   if (name != "-") {
@@ -139,6 +140,7 @@ SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& 
   std::string buffer(std::max(kReadBytes, kSampleBytes), '\0');
   size_t got = read_some(fd.get(), buffer.data(), kSampleBytes, name);
   SampleFacts facts = inspect_sample(std::string_view(buffer.data(), got));
+  if (on_facts) on_facts(facts);
 
   Tracker tracker(catalogue, sink);
   Scanner scanner(catalogue, tracker);
@@ -208,6 +210,15 @@ std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& 
   for (const auto& a : scanned[0].attempts)
     out.push_back(diagnose_attempt(catalogue, a, scanned[0].name, scanned[0].facts));
   return out;
+}
+
+void diagnose_file_stream(const std::filesystem::path& log, const Catalogue& catalogue,
+                          const std::function<void(const Diagnosis&)>& on_diagnosis) {
+  const std::string name = log.string();
+  SampleFacts facts;
+  scan_input(
+      catalogue, log, [&](Attempt&& a) { on_diagnosis(diagnose_attempt(catalogue, a, name, facts)); },
+      [&](const SampleFacts& f) { facts = f; });
 }
 
 std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs) {

@@ -27,8 +27,10 @@ struct ScannedLog {
 };
 
 // `sink` gets every attempt as it settles (in order); returns the facts.
+// `on_facts` (optional) gets the facts before the first attempt reaches `sink`.
 SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& path,
-                       const std::function<void(Attempt&&)>& sink);
+                       const std::function<void(Attempt&&)>& sink,
+                       const std::function<void(const SampleFacts&)>& on_facts = {});
 SampleFacts scan_text(const Catalogue& catalogue, std::string_view text, const std::function<void(Attempt&&)>& sink);
 
 // Pairs the attempts of two peers' logs and merges each pair's diagnoses.
