@@ -171,10 +171,9 @@ void Scanner::process_block(const char* begin, size_t size, std::uint64_t first_
   flush();
   line += static_cast<std::uint64_t>(std::count(cursor, end, '\n'));
   line_number_ = std::max(line_number_, line - 1);
-  if (++records_since_settle_ >= 16) {
-    records_since_settle_ = 0;
-    tracker_.settle_by_log(line_number_);
-  }
+  // Settle after every block (a read of up to 4 MiB): open attempts, and so
+  // memory, stay bounded by what one block and the quiet window hold.
+  tracker_.settle_by_log(line_number_);
 }
 
 void Scanner::process_record(std::string_view first_line, const std::string& joined, std::uint64_t line_number,

@@ -40,7 +40,6 @@ class Scanner {
   bool skipping_ = false;  // inside the cut-off tail of an overlong line
   bool join_wrapped_ = false;
   std::uint64_t line_number_ = 0;  // lines completed so far
-  std::uint64_t records_since_settle_ = 0;
   std::vector<Match> matches_;
 };
 

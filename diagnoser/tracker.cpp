@@ -7,9 +7,9 @@ namespace {
 constexpr size_t kMaxHitsPerAttempt = 256;
 constexpr int kMaxHitsPerPattern = 3;
 constexpr std::uint64_t kSettledQuietLines = 5000;
-constexpr std::uint64_t kIdleLines = 1000000;
+constexpr std::uint64_t kIdleLines = 200000;
 constexpr double kSettledQuietSeconds = 60;
-constexpr double kIdleSeconds = 900;
+constexpr double kIdleSeconds = 180;
 constexpr size_t kMaxTextBytes = 512;
 
 const std::string* capture(const std::vector<Match>& matches, std::string_view name) {
@@ -209,6 +209,21 @@ void Tracker::settle_by_log(std::uint64_t current_line) {
   }
   for (auto seq : done) close(seq);
   flush_ready();
+  drop_stale_keys();
+}
+
+// Index entries of settled attempts are dropped once they outnumber the open
+// attempts, so the indexes follow the open attempts, not the file's size.
+void Tracker::drop_stale_keys() {
+  const size_t limit = 2 * open_.size() + 1024;
+  auto sweep = [this, limit](auto& index) {
+    if (index.size() <= limit) return;
+    for (auto it = index.begin(); it != index.end();) it = open_.count(it->second) ? std::next(it) : index.erase(it);
+  };
+  sweep(by_sa_);
+  sweep(by_pluto_);
+  sweep(by_remote_);
+  sweep(by_thread_);
 }
 
 void Tracker::settle_by_wall(double now, double settle_seconds, double idle_seconds) {
@@ -219,6 +234,7 @@ void Tracker::settle_by_wall(double now, double settle_seconds, double idle_seco
   }
   for (auto seq : done) close(seq);
   flush_ready();
+  drop_stale_keys();
 }
 
 void Tracker::finish() {

@@ -39,6 +39,7 @@ class Tracker {
   Attempt* create(std::uint64_t line);
   void close(std::uint64_t seq);
   void flush_ready();
+  void drop_stale_keys();
 
   const Catalogue& catalogue_;
   Sink sink_;
