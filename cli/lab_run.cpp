@@ -2,6 +2,7 @@
 
 #include "harness/case_check.hpp"
 #include "harness/credentials.hpp"
+#include "harness/diagnose_logs.hpp"
 #include "harness/expectations.hpp"
 #include "harness/lab_run.hpp"
 #include "harness/render.hpp"
@@ -110,6 +111,14 @@ int run(const RunArgs& args) {
     return 2;
   }
   options.out_dir = artefacts->path();
+  harness::KnownFaults known;
+  harness::DiagnoseLogs diagnose;
+  try {
+    diagnose = harness::catalogue_diagnoser(known);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "ikelab run: the diagnoser's rule catalogue: {}\n", e.what());
+    return 2;
+  }
   harness::ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) == 1);
   auto results = harness::run_cases(cases, options, std::ref(progress));
   progress.finish();
@@ -118,11 +127,12 @@ int run(const RunArgs& args) {
     durations.save();
   }
 
-  auto checked = harness::check_cases(std::move(results), expectations, *artefacts, harness::DiagnoseLogs{}, {});
+  auto checked = harness::check_cases(std::move(results), expectations, *artefacts, diagnose, known);
   std::vector<harness::JudgedCase> judged;
   for (const auto& c : checked) judged.push_back({c.result, harness::to_verdict(c.check)});
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   fmt::print("{}{}{}", harness::format_table(judged), harness::format_check_report(checked), harness::format_kept(judged));
+  fmt::print("{}", harness::format_known_gaps(checked));
   if (!args.out.empty()) fmt::print("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
   fmt::print("\n{}{}", harness::format_summary(judged, wall), harness::format_timings(judged));
   std::fflush(stdout);

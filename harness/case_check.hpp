@@ -44,7 +44,8 @@ struct CaseCheck {
   bool pass() const { return failures.empty(); }
   std::vector<CheckItem> failures;
   std::vector<std::string> checked;  // what was checked, e.g. "outcome", "diagnosis pair"
-  std::vector<std::pair<std::string, FoundDiagnosis>> diagnoses;  // view (pair, initiator, responder) -> case diagnosis
+  std::vector<std::pair<std::string, FoundDiagnosis>> diagnoses;
+  std::vector<std::string> known_gaps;  // xfail views that still fail (what differed)  // view (pair, initiator, responder) -> case diagnosis
 };
 
 // Where a peer's log is among the case's artefacts (<dir>/<peer>/charon.log or pluto.log).
@@ -68,6 +69,9 @@ std::vector<CheckedCase> check_cases(std::vector<CaseResult> results,
                                      ArtefactsDir& artefacts, const DiagnoseLogs& diagnose, const KnownFaults& known);
 // Below the table: what differed in each failed case and where its artefacts are.
 std::string format_check_report(const std::vector<CheckedCase>& cases);
+
+// The xfail views that still fail, one line each (empty when there are none).
+std::string format_known_gaps(const std::vector<CheckedCase>& cases);
 
 // One-line reason for the table's verdict and the full text for a failed case.
 Verdict to_verdict(const CaseCheck& check);

@@ -58,9 +58,24 @@ DiagnosisExpectation parse_diagnosis(const std::filesystem::path& file, const YA
   std::set<std::string> seen;
   for (const auto& entry : node) {
     std::string key = entry.first.as<std::string>("");
+    if (key == "xfail") {
+      const YAML::Node& list = entry.second;
+      diagnosis.xfail_line = list.Mark().line + 1;
+      if (!list.IsSequence() || list.size() == 0)
+        throw ExpectationError(fmt::format("{}: xfail must be a list of views (pair, initiator, responder)",
+                                           where(file, list.Mark())));
+      for (const auto& item : list) {
+        std::string view = item.IsScalar() ? item.Scalar() : "";
+        if (!slots.count(view))
+          throw ExpectationError(fmt::format("{}: xfail: '{}' is not a view (pair, initiator, responder)",
+                                             where(file, item.Mark()), view));
+        diagnosis.xfail.push_back(view);
+      }
+      continue;
+    }
     auto slot = slots.find(key);
     if (slot == slots.end())
-      throw ExpectationError(fmt::format("{}: unknown key '{}' in diagnosis (expected pair, initiator, responder)",
+      throw ExpectationError(fmt::format("{}: unknown key '{}' in diagnosis (expected pair, initiator, responder, xfail)",
                                          where(file, entry.first.Mark()), key));
     *slot->second = parse_fault(file, key, entry.second);
     seen.insert(key);

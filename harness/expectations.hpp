@@ -45,6 +45,11 @@ struct FaultExpectation {
 
 struct DiagnosisExpectation {
   FaultExpectation pair, initiator, responder;
+  // Views (pair, initiator, responder) the diagnoser is known to get wrong
+  // today: still checked; a failure there is reported as a known gap, a pass
+  // fails the case (XPASS: remove the view from xfail).
+  std::vector<std::string> xfail;
+  int xfail_line = 0;
 };
 
 struct VersionExpectation {

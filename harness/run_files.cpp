@@ -91,6 +91,7 @@ std::string json_summary(const std::vector<CheckedCase>& cases, const RunSummary
         {"checked", c.check.checked},
         {"diagnoses", diagnoses},
         {"failures", failures},
+        {"known_gaps", c.check.known_gaps},
         {"detail", c.result.detail},
         {"artefacts", c.artefacts ? json(c.artefacts->string()) : json()},
     });

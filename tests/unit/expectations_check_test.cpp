@@ -232,3 +232,29 @@ TEST(RunFiles, JunitAndJsonDescribeEveryCase) {
   EXPECT_EQ(json["cases"][1]["failures"][0]["kind"], "outcome");
   EXPECT_EQ(json["cases"][1]["artefacts"], (dir.path / "kept").string());
 }
+
+TEST(CaseCheck, XfailViewsAreCheckedAndAnXpassFails) {
+  TempDir dir;
+  std::string text = std::string(psk_ike1).replace(std::string(psk_ike1).find("  evidence"), 0,
+                                                   "    xfail: [initiator]\n");
+  auto expected = load_expectations(write(dir, "psk_mismatch.yaml", text));
+  EXPECT_EQ(expected.versions.at(1).diagnosis->xfail, std::vector<std::string>{"initiator"});
+  FoundDiagnosis psk{"psk_mismatch", {}, ""};
+  FoundDiagnosis unreachable{"peer_unreachable", {}, ""};
+  // Still wrong: the case passes and the gap is reported.
+  fs::path folder = case_folder(dir);
+  auto gap = check_case(psk_result(), expected, folder, answers({psk}, {unreachable}, {psk}), {});
+  EXPECT_TRUE(gap.pass()) << format_check_failures(gap);
+  ASSERT_EQ(gap.known_gaps.size(), 1u);
+  EXPECT_NE(gap.known_gaps[0].find("diagnosis initiator: expected [psk_mismatch]"), std::string::npos);
+  // Fixed: the xfail mark must go.
+  auto xpass = check_case(psk_result(), expected, folder, answers({psk}, {psk}, {psk}), {});
+  ASSERT_EQ(xpass.failures.size(), 1u);
+  EXPECT_NE(xpass.failures[0].message.find("XPASS"), std::string::npos);
+  EXPECT_NE(xpass.failures[0].message.find("psk_mismatch.yaml:8"), std::string::npos) << xpass.failures[0].message;
+  // Only views may be listed.
+  EXPECT_NE(load_error(dir, "ike1:\n  diagnosis: {pair: none, initiator: none, responder: none, xfail: [both]}\n")
+                .find(":2:69: xfail: 'both' is not a view"),
+            std::string::npos)
+      << load_error(dir, "ike1:\n  diagnosis: {pair: none, initiator: none, responder: none, xfail: [both]}\n");
+}
