@@ -80,10 +80,6 @@ Diagnosis merge(Diagnosis first, const Diagnosis& second) {
     out.phase = loser.phase;
     out.rule = loser.rule;
   }
-  // Once one side pins the fault down with a certain rule, other guesses go.
-  if (!out.candidates.empty() && out.confidence == "high") {
-    if (loser.fault == out.fault) out.candidates.clear();
-  }
   return out;
 }
 
