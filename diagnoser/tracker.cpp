@@ -89,12 +89,21 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
   Attempt* a = nullptr;
   if (!sa_key.empty()) a = lookup(by_sa_, sa_key);
   if (!a && !pluto_key.empty()) a = lookup(by_pluto_, pluto_key);
-  if (!a && !remote.empty()) a = lookup(by_remote_, remote);
-  if (!a && info.thread >= 0) {
+  // A line naming another IKE_SA or peer than the attempt found by address or
+  // thread belongs to a new attempt (busy gateways reuse threads).
+  auto conflicts = [&](const Attempt* found) {
+    return found && ((!sa_key.empty() && !found->sa_key.empty() && found->sa_key != sa_key) ||
+                     (!remote.empty() && !found->remote.empty() && found->remote != remote));
+  };
+  if (!a && !remote.empty()) {
+    a = lookup(by_remote_, remote);
+    if (conflicts(a)) a = nullptr;
+  }
+  if (!a && info.thread >= 0 && sa_key.empty()) {
     auto it = by_thread_.find(info.thread);
     if (it != by_thread_.end()) {
       auto open = open_.find(it->second);
-      if (open != open_.end()) a = open->second.get();
+      if (open != open_.end() && !conflicts(open->second.get())) a = open->second.get();
     }
   }
 
