@@ -1,5 +1,7 @@
 #include "harness/run_report.hpp"
 
+#include "harness/pluto_daemon.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -43,13 +45,19 @@ std::string format_kept(const std::vector<JudgedCase>& cases) {
     if (!c.result.kept) continue;
     const KeptCase& k = *c.result.kept;
     owners.insert(k.run_id.substr(0, k.run_id.find('-')));
+    // charon answers swanctl on a vici URI; pluto answers whack on a control socket path.
+    auto status = [](const std::string& address) {
+      if (address.empty()) return std::string("(no daemon)");
+      if (address.starts_with("unix://")) return "swanctl --list-sas --uri " + address;
+      return libreswan_program("whack").string() + " --ctlsocket " + address + " --status";
+    };
     text += fmt::format(
         "\nkept {} IKEv{} (run {}):\n"
-        "  initiator: ip netns exec {} bash     swanctl --list-sas --uri {}\n"
-        "  responder: ip netns exec {} bash     swanctl --list-sas --uri {}\n"
+        "  initiator: ip netns exec {} bash     {}\n"
+        "  responder: ip netns exec {} bash     {}\n"
         "  files:     {}/{{initiator,responder}}/{{log,swanctl}}/\n",
-        c.result.scenario, c.result.ike_version, k.run_id, k.initiator_ns, k.initiator_uri, k.responder_ns,
-        k.responder_uri, k.workdir.string());
+        c.result.scenario, c.result.ike_version, k.run_id, k.initiator_ns, status(k.initiator_uri), k.responder_ns,
+        status(k.responder_uri), k.workdir.string());
   }
   for (const auto& owner : owners) text += fmt::format("remove them with: ikelab cleanup --force {}\n", owner);
   return text;

@@ -143,6 +143,9 @@ TEST(RunReport, KeptCasesSayHowToEnterAndRemoveThem) {
   // One removal line per run, however many cases it kept.
   EXPECT_EQ(text.find("ikelab cleanup --force 4242"), text.rfind("ikelab cleanup --force 4242"));
   EXPECT_EQ(format_kept({JudgedCase{}}), "");
+  kept.result.kept->responder_uri = "/tmp/ikelab/4242/1/responder/run/pluto.ctl";
+  EXPECT_NE(format_kept({kept}).find("whack --ctlsocket /tmp/ikelab/4242/1/responder/run/pluto.ctl --status"),
+            std::string::npos);
 }
 
 TEST(RunReport, TimingsGiveMedianAndMax) {
