@@ -42,6 +42,20 @@ void prepare_pluto_nss(const fs::path& confdir, const fs::path& nssdir) {
   } else if (fs::exists(cert)) {
     run({"certutil", "-A", "-d", db, "-n", pluto_files::host_nickname, "-t", ",,", "-a", "-i", cert.string()});
   }
+  const fs::path raw = confdir / pluto_files::raw_key;
+  if (fs::exists(raw)) {
+    const fs::path carrier = confdir / "nss-import/raw-carrier.crt";
+    const fs::path p12 = confdir / "nss-import/raw.p12";
+    const std::string pass = "ikelab-transfer";
+    run({"openssl", "req", "-x509", "-key", raw.string(), "-subj", "/CN=ikelab raw key carrier", "-days", "1",
+         "-out", carrier.string()});
+    run({"openssl", "pkcs12", "-export", "-in", carrier.string(), "-inkey", raw.string(), "-name", "raw-key",
+         "-out", p12.string(), "-passout", "pass:" + pass});
+    run({"pk12util", "-i", p12.string(), "-d", db, "-W", pass});
+    run({"certutil", "-D", "-d", db, "-n", "raw-key"});
+    std::error_code ec;
+    fs::remove(p12, ec);
+  }
 }
 
 }  // namespace ikelab::harness

@@ -5,7 +5,9 @@
 // the lab CA as trusted (CT,,), the host certificate with its private key
 // (through a PKCS#12 file: NSS imports private keys no other way) under the
 // nickname pluto_files::host_nickname, or the certificate alone when the
-// scenario leaves the key out. Tools (certutil, pk12util, openssl) run with
+// scenario leaves the key out. A raw RSA key (pubkey auth) is imported the
+// same way with a throwaway self-signed certificate that is deleted again, so
+// only the private key stays (pluto finds it by its public key). Tools (certutil, pk12util, openssl) run with
 // argument vectors, never through a shell.
 
 #include <filesystem>

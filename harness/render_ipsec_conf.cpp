@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "harness/rsa_public_key.hpp"
 #include "harness/scenario_values.hpp"
 
 namespace ikelab::harness {
@@ -121,6 +122,16 @@ std::string hex(std::string_view bytes) {
 }
 
 KeyName own_key(Side side) { return side == Side::initiator ? KeyName::initiator : KeyName::responder; }
+KeyName peer_key(Side side) { return side == Side::initiator ? KeyName::responder : KeyName::initiator; }
+
+std::string rsasigkey(const HostConfig& host, const std::string& pem, const char* whose) {
+  try {
+    return libreswan_rsasigkey(pem);
+  } catch (const KeyFormatError& e) {
+    throw RenderError(fmt::format("{}: {} public key: {}", host.side == Side::initiator ? "initiator" : "responder",
+                                  whose, e.what()));
+  }
+}
 
 void refuse(const HostConfig& host, bool condition, const char* what) {
   if (condition) {
@@ -186,7 +197,6 @@ LibreswanProposal libreswan_proposal(std::string_view strongswan_proposal) {
 }
 
 RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& credentials) {
-  refuse(host, host.auth == AuthMethod::pubkey, "auth: pubkey (raw RSA keys)");
   refuse(host, host.user_auth != UserAuth::none, "user_auth (XAuth/EAP)");
   refuse(host, host.request_virtual_ip, "virtual_ip: request");
   refuse(host, !host.pool.empty(), "pool");
@@ -218,8 +228,15 @@ RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& crede
   if (!default_esp) line("esp", proposals(host.esp_proposals, esp_dh));
   // Like charon: PFS exactly when the ESP proposals name a DH group.
   line("pfs", default_esp || esp_dh ? "yes" : "no");
+  // Raw RSA keys: the signing key's private half goes into NSS (pluto_nss.hpp).
+  const KeyName signing = host.credential == OwnCredential::other_key ? KeyName::other : own_key(host.side);
   if (host.auth == AuthMethod::psk) {
     line("authby", "secret");
+  } else if (host.auth == AuthMethod::pubkey) {
+    const KeyName trusted = host.peer_key == PeerKey::other ? KeyName::other : peer_key(host.side);
+    line("authby", "rsasig");
+    line("leftrsasigkey", rsasigkey(host, credentials.public_key(signing), "own"));
+    line("rightrsasigkey", rsasigkey(host, credentials.public_key(trusted), "peer"));
   } else {
     line("authby", "rsasig");
     line("leftcert", pluto_files::host_nickname);
@@ -246,6 +263,9 @@ RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& crede
   if (host.auth == AuthMethod::psk && !host.secret.empty()) {
     out.ipsec_secrets = fmt::format("{} {} : PSK {}\n", quoted_id(host, host.local_id, "local_id"),
                                     quoted_id(host, host.remote_id, "remote_id"), hex(host.secret));
+  }
+  if (host.auth == AuthMethod::pubkey && host.credential != OwnCredential::missing) {
+    out.files.emplace_back(pluto_files::raw_key, credentials.private_key(signing));
   }
   if (host.auth == AuthMethod::cert) {
     const CertIssuer issuer = host.credential == OwnCredential::other_ca  ? CertIssuer::other_ca

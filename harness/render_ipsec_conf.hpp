@@ -38,6 +38,7 @@ inline constexpr const char* ca_cert = "nss-import/ca.crt";      // trusted CA (
 inline constexpr const char* host_cert = "nss-import/host.crt";  // own certificate
 inline constexpr const char* host_key = "nss-import/host.key";   // own private key (absent: missing)
 inline constexpr const char* host_nickname = "host";             // NSS nickname of the own cert
+inline constexpr const char* raw_key = "nss-import/raw.key";     // own private key for raw RSA (pubkey) auth
 }  // namespace pluto_files
 
 struct RenderedPluto {

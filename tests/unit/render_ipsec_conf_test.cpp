@@ -10,8 +10,13 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "harness/render.hpp"
 #include "harness/render_ipsec_conf.hpp"
+#include "harness/rsa_public_key.hpp"
+
+#include <boost/process.hpp>
 
 namespace fs = std::filesystem;
 using namespace ikelab::harness;
@@ -155,7 +160,7 @@ TEST(RenderIpsecConf, HostileIdsAreRefusedNotWritten) {
 
 TEST(RenderIpsecConf, RefusesWhatItCannotExpress) {
   auto h = psk_host(Side::initiator);
-  h.auth = AuthMethod::pubkey;
+  h.user_auth = UserAuth::xauth;
   EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError);
   h = psk_host(Side::initiator);
   h.local_ts = {"10.1.0.0/24", "10.3.0.0/24"};
@@ -218,12 +223,13 @@ responder:
 }
 
 TEST(RenderCase, WhatLibreswanCannotExpressNamesTheScenarioFile) {
-  const auto file = scenario_file("pluto_pubkey", R"(description: "x"
+  const auto file = scenario_file("pluto_pool", R"(description: "x"
 fault: none
-auth: pubkey
+auth: psk
 ike: [2]
-initiator:
+responder:
   implementation: libreswan
+  pool: 10.3.0.0/28
 )");
   const Scenario s = load_scenario(file);
   const HostPaths paths{"/lab/run", "/lab/conf", "/lab/log"};
@@ -231,7 +237,69 @@ initiator:
     (void)render_case(s, 2, paths, paths, shared_credentials());
     FAIL() << "no error";
   } catch (const ScenarioError& e) {
-    EXPECT_NE(std::string(e.what()).find("pluto_pubkey.yaml"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("pubkey"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("pluto_pool.yaml"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("pool"), std::string::npos) << e.what();
   }
+}
+
+TEST(RenderIpsecConf, RawKeysBecomeRsasigkeysAndTheSigningKeyGoesToNss) {
+  auto h = psk_host(Side::initiator);
+  h.auth = AuthMethod::pubkey;
+  h.secret.clear();
+  auto out = render_ipsec_conf(h, shared_credentials());
+  EXPECT_EQ(value_of(out.ipsec_conf, "authby"), "rsasig");
+  EXPECT_EQ(value_of(out.ipsec_conf, "leftrsasigkey"),
+            libreswan_rsasigkey(shared_credentials().public_key(KeyName::initiator)));
+  EXPECT_EQ(value_of(out.ipsec_conf, "rightrsasigkey"),
+            libreswan_rsasigkey(shared_credentials().public_key(KeyName::responder)));
+  ASSERT_EQ(out.files.size(), 1u);
+  EXPECT_EQ(out.files[0].first, pluto_files::raw_key);
+  EXPECT_EQ(out.files[0].second, shared_credentials().private_key(KeyName::initiator));
+  h.peer_key = PeerKey::other;
+  out = render_ipsec_conf(h, shared_credentials());
+  EXPECT_EQ(value_of(out.ipsec_conf, "rightrsasigkey"),
+            libreswan_rsasigkey(shared_credentials().public_key(KeyName::other)));
+}
+
+// RFC 3110: exponent length, exponent, modulus; checked against openssl's reading of the key.
+TEST(LibreswanRsasigkey, MatchesOpensslModulusAndExponent) {
+  const std::string pem = shared_credentials().public_key(KeyName::responder);
+  const fs::path file = fs::temp_directory_path() / ("ikelab-rsasigkey-" + std::to_string(::getpid()) + ".pem");
+  std::ofstream(file) << pem;
+  boost::process::ipstream out;
+  boost::process::child openssl(boost::process::search_path("openssl"), "rsa", "-pubin", "-in", file.string(),
+                                "-noout", "-modulus", boost::process::std_out > out,
+                                boost::process::std_err > boost::process::null);
+  std::string line;
+  std::getline(out, line);
+  openssl.wait();
+  fs::remove(file);
+  ASSERT_EQ(line.rfind("Modulus=", 0), 0u) << line;
+  std::string modulus_hex = line.substr(8);
+  for (char& c : modulus_hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+
+  const std::string key = libreswan_rsasigkey(pem);
+  ASSERT_EQ(key.rfind("0s", 0), 0u);
+  // Decode the base64 part and compare.
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::vector<unsigned char> bytes;
+  unsigned bits = 0;
+  int count = 0;
+  for (char c : key.substr(2)) {
+    if (c == '=') break;
+    bits = (bits << 6) | static_cast<unsigned>(alphabet.find(c));
+    if ((count += 6) >= 8) {
+      count -= 8;
+      bytes.push_back(static_cast<unsigned char>(bits >> count));
+    }
+  }
+  ASSERT_GT(bytes.size(), 4u);
+  ASSERT_EQ(bytes[0], 3);  // 65537 is three bytes
+  EXPECT_EQ(bytes[1], 0x01);
+  EXPECT_EQ(bytes[2], 0x00);
+  EXPECT_EQ(bytes[3], 0x01);
+  std::string hex;
+  for (size_t i = 4; i < bytes.size(); ++i) hex += fmt::format("{:02x}", bytes[i]);
+  EXPECT_EQ(hex, modulus_hex);
+  EXPECT_THROW(libreswan_rsasigkey("not a key"), KeyFormatError);
 }
