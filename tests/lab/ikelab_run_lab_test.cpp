@@ -68,8 +68,8 @@ TEST(IkelabRunLab, AnOutcomeOtherThanExpectedFailsTheRun) {
   harness::write_text_file(expected.path / "baseline_psk.yaml", "ike2: {outcome: phase1_failed}\n");
   auto r = ikelab({"run", "baseline_psk", "--ike", "2", "--expected", expected.path.string()});
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_NE(r.output.find("FAIL baseline_psk IKEv2: expected phase1_failed, got established"), std::string::npos)
-      << r.output;
+  EXPECT_NE(r.output.find("FAIL baseline_psk IKEv2"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("expected phase1_failed, got established"), std::string::npos) << r.output;
 }
 
 TEST(IkelabRunLab, BadInputIsAUsageError) {
