@@ -9,6 +9,8 @@
 #include "harness/scenario.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/temp_dir.hpp"
 #include <unistd.h>
 
 #include <cstdlib>
@@ -41,8 +43,8 @@ std::vector<PlutoCase> pluto_cases() {
 }
 
 const Credentials& lab_credentials() {
-  static const Credentials credentials(fs::temp_directory_path() /
-                                       ("ikelab-pluto-lab-pki-" + std::to_string(::getpid())));
+  static const ikelab::testing::TempDir dir("ikelab-pluto-lab-pki");
+  static const Credentials credentials(dir.path());
   return credentials;
 }
 

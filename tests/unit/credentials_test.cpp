@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/temp_dir.hpp"
+
 #include <boost/process.hpp>
 #include <filesystem>
 #include <fstream>
@@ -84,5 +86,6 @@ TEST(Credentials, PrepareMakesOnlyWhatScenariosNeed) {
 }
 
 TEST(Credentials, MissingPkiIsAClearError) {
-  EXPECT_THROW(Credentials(fresh_dir("nopki"), "/nonexistent/pki"), CredentialError);
+  const ikelab::testing::TempDir dir("ikelab-cred-test-nopki");
+  EXPECT_THROW(Credentials(dir.path(), "/nonexistent/pki"), CredentialError);
 }

@@ -2,6 +2,8 @@
 // PFS, secrets as hex, refusal of what cannot be written safely.
 
 #include <gtest/gtest.h>
+
+#include "tests/temp_dir.hpp"
 #include <unistd.h>
 
 #include <filesystem>
@@ -24,8 +26,8 @@ using namespace ikelab::harness;
 namespace {
 
 const Credentials& shared_credentials() {
-  static const Credentials credentials(fs::temp_directory_path() /
-                                       ("ikelab-render-ipsec-test-" + std::to_string(::getpid())));
+  static const ikelab::testing::TempDir dir("ikelab-render-ipsec-test");
+  static const Credentials credentials(dir.path());
   return credentials;
 }
 
@@ -64,8 +66,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 fs::path scenario_file(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / ("ikelab-render-ipsec-scn-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  static const ikelab::testing::TempDir scenarios("ikelab-render-ipsec-scn");
+  const fs::path& dir = scenarios.path();
   const fs::path file = dir / (name + ".yaml");
   std::ofstream(file) << text;
   return file;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/temp_dir.hpp"
+
 #include <filesystem>
 #include <set>
 #include <string>
@@ -21,8 +23,8 @@ namespace {
 const HostPaths paths{"/lab/case1/i/run", "/lab/case1/i/conf", "/lab/case1/i/log"};
 
 const Credentials& shared_credentials() {
-  static const Credentials credentials(fs::temp_directory_path() /
-                                       ("ikelab-render-test-" + std::to_string(::getpid())));
+  static const ikelab::testing::TempDir dir("ikelab-render-test");
+  static const Credentials credentials(dir.path());
   return credentials;
 }
 
