@@ -12,12 +12,7 @@ namespace ikelab::harness {
 namespace {
 
 std::string join(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
+  return fmt::format("{}", fmt::join(items, separator));
 }
 
 KeyName own_key_name(Side side) { return side == Side::initiator ? KeyName::initiator : KeyName::responder; }

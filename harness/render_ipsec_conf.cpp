@@ -66,12 +66,7 @@ const std::map<std::string, Algorithm, std::less<>>& algorithms() {
 }
 
 std::string join(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
+  return fmt::format("{}", fmt::join(items, separator));
 }
 
 void add_unique(std::vector<std::string>& list, const std::string& item) {
