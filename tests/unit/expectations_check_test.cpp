@@ -8,6 +8,8 @@
 #include "harness/text_file.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/temp_dir.hpp"
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -18,16 +20,11 @@ using namespace ikelab::harness;
 
 namespace {
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("ikelab-check-" + std::to_string(getpid()) + "-" +
-                                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
+using ikelab::testing::TempDir;
 
 fs::path write(const TempDir& dir, const std::string& name, const std::string& text) {
-  write_text_file(dir.path / name, text);
-  return dir.path / name;
+  write_text_file(dir.path() / name, text);
+  return dir.path() / name;
 }
 
 std::string load_error(const TempDir& dir, const std::string& text) {
@@ -55,7 +52,7 @@ const char* psk_ike1 =
 // A case folder as `ikelab run` leaves it, with the captured psk_mismatch IKEv1 logs.
 fs::path case_folder(const TempDir& dir) {
   fs::path lab = IKELAB_LAB_LOGS_DIR;
-  fs::path folder = dir.path / "psk_mismatch" / "ike1";
+  fs::path folder = dir.path() / "psk_mismatch" / "ike1";
   for (const char* peer : {"initiator", "responder"}) {
     fs::create_directories(folder / peer);
     fs::copy_file(lab / "psk_mismatch-ike1" / (std::string(peer) + ".log"), folder / peer / "charon.log");
@@ -84,7 +81,7 @@ DiagnoseLogs answers(std::vector<FoundDiagnosis> pair, std::vector<FoundDiagnosi
 }  // namespace
 
 TEST(ExpectedFile, ReadsDiagnosisAndEvidenceWithFileLines) {
-  TempDir dir;
+  TempDir dir("ikelab-check");
   auto e = load_expectations(write(dir, "psk.yaml", psk_ike1));
   const auto& v = e.versions.at(1);
   EXPECT_EQ(v.outcome, Outcome::phase1_failed);
@@ -96,19 +93,19 @@ TEST(ExpectedFile, ReadsDiagnosisAndEvidenceWithFileLines) {
   ASSERT_EQ(v.evidence.lines.size(), 2u);
   EXPECT_EQ(v.evidence.lines[0].line, 9);
   EXPECT_EQ(v.evidence.lines[1].line, 11);
-  EXPECT_EQ(v.evidence.lines[1].file, (dir.path / "psk.yaml").string());
+  EXPECT_EQ(v.evidence.lines[1].file, (dir.path() / "psk.yaml").string());
 }
 
 TEST(ExpectedFile, OutcomeOnlyFilesStillLoad) {
-  TempDir dir;
+  TempDir dir("ikelab-check");
   auto e = load_expectations(write(dir, "a.yaml", "ike1: {outcome: established}\n"));
   EXPECT_FALSE(e.versions.at(1).diagnosis);
   EXPECT_TRUE(e.versions.at(1).evidence.empty());
 }
 
 TEST(ExpectedFile, ErrorsNameFileAndLine) {
-  TempDir dir;
-  std::string file = (dir.path / "case.yaml").string();
+  TempDir dir("ikelab-check");
+  std::string file = (dir.path() / "case.yaml").string();
   struct Case {
     std::string text, message;
   };
@@ -156,7 +153,7 @@ TEST(DiagnosisMatch, ExactCandidatesAndNoAttempt) {
 }
 
 TEST(CaseCheck, PassesWhenOutcomeDiagnosesAndEvidenceHold) {
-  TempDir dir;
+  TempDir dir("ikelab-check");
   auto expected = load_expectations(write(dir, "psk_mismatch.yaml", psk_ike1));
   FoundDiagnosis psk{"psk_mismatch", {}, ""};
   auto check = check_case(psk_result(), expected, case_folder(dir),
@@ -167,7 +164,7 @@ TEST(CaseCheck, PassesWhenOutcomeDiagnosesAndEvidenceHold) {
 }
 
 TEST(CaseCheck, ReportsEveryDifference) {
-  TempDir dir;
+  TempDir dir("ikelab-check");
   auto expected = load_expectations(write(dir, "psk_mismatch.yaml", std::string(psk_ike1) + "    INIT: IKE_SA site1[1] established\n"));
   FoundDiagnosis psk{"psk_mismatch", {}, ""};
   auto check = check_case(psk_result(Outcome::established), expected, case_folder(dir),
@@ -190,7 +187,7 @@ TEST(CaseCheck, ReportsEveryDifference) {
 }
 
 TEST(CaseCheck, UnknownFaultIdsAndMissingKeysFail) {
-  TempDir dir;
+  TempDir dir("ikelab-check");
   auto expected = load_expectations(write(
       dir, "x.yaml", "ike1:\n  outcome: phase1_failed\n  diagnosis: {pair: psk_mismatch, initiator: psk_mismach, responder: psk_mismatch}\n"));
   FoundDiagnosis psk{"psk_mismatch", {}, ""};
@@ -202,7 +199,7 @@ TEST(CaseCheck, UnknownFaultIdsAndMissingKeysFail) {
 }
 
 TEST(RunFiles, JunitAndJsonDescribeEveryCase) {
-  TempDir dir;
+  TempDir dir("ikelab-check");
   auto expected = load_expectations(write(dir, "psk_mismatch.yaml", psk_ike1));
   std::vector<CheckedCase> cases(2);
   cases[0].result = psk_result();
@@ -213,7 +210,7 @@ TEST(RunFiles, JunitAndJsonDescribeEveryCase) {
   cases[1].result.detail = "charon said <bad> & \x01";
   cases[1].expected_outcome = Outcome::phase1_failed;
   cases[1].check.failures.push_back({"outcome", "outcome: expected phase1_failed, got error", ""});
-  cases[1].artefacts = dir.path / "kept";
+  cases[1].artefacts = dir.path() / "kept";
   RunSummary summary{12.5, 2, 3};
 
   std::string xml = junit_xml(cases, summary);
@@ -230,11 +227,11 @@ TEST(RunFiles, JunitAndJsonDescribeEveryCase) {
   EXPECT_EQ(json["cases"][0]["outcome"], "phase1_failed");
   EXPECT_EQ(json["cases"][0]["pass"], true);
   EXPECT_EQ(json["cases"][1]["failures"][0]["kind"], "outcome");
-  EXPECT_EQ(json["cases"][1]["artefacts"], (dir.path / "kept").string());
+  EXPECT_EQ(json["cases"][1]["artefacts"], (dir.path() / "kept").string());
 }
 
 TEST(CaseCheck, XfailViewsAreCheckedAndAnXpassFails) {
-  TempDir dir;
+  TempDir dir("ikelab-check");
   std::string text = std::string(psk_ike1).replace(std::string(psk_ike1).find("  evidence"), 0,
                                                    "    xfail: [initiator]\n");
   auto expected = load_expectations(write(dir, "psk_mismatch.yaml", text));

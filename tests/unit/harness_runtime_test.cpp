@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/temp_dir.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -17,16 +19,11 @@ using namespace ikelab::harness;
 
 namespace {
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("ikelab-unit-" + std::to_string(getpid()) + "-" +
-                                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
+using ikelab::testing::TempDir;
 
 fs::path write(const TempDir& dir, const std::string& name, const std::string& text) {
-  write_text_file(dir.path / name, text);
-  return dir.path / name;
+  write_text_file(dir.path() / name, text);
+  return dir.path() / name;
 }
 
 }  // namespace
@@ -38,7 +35,7 @@ TEST(Outcome, RoundTripsEveryValue) {
 }
 
 TEST(Expectations, ReadsOutcomePerVersion) {
-  TempDir dir;
+  TempDir dir("ikelab-unit");
   auto file = write(dir, "x.yaml", "ike1: {outcome: phase1_failed}\nike2:\n  outcome: established\n  note: a remark\n");
   auto e = load_expectations(file);
   EXPECT_EQ(e.versions.at(1).outcome, Outcome::phase1_failed);
@@ -50,15 +47,15 @@ TEST(Expectations, ReadsOutcomePerVersion) {
 }
 
 TEST(Expectations, MissingFileOrVersionIsAFailNotAPass) {
-  TempDir dir;
-  EXPECT_FALSE(find_expectations(dir.path, "absent").has_value());
+  TempDir dir("ikelab-unit");
+  EXPECT_FALSE(find_expectations(dir.path(), "absent").has_value());
   EXPECT_FALSE(judge_outcome(std::nullopt, 1, Outcome::established).pass);
   auto e = load_expectations(write(dir, "only2.yaml", "ike2: {outcome: established}\n"));
   EXPECT_FALSE(judge_outcome(e, 1, Outcome::established).pass);
 }
 
 TEST(Expectations, BadFilesNameFileAndLine) {
-  TempDir dir;
+  TempDir dir("ikelab-unit");
   struct Case {
     const char* text;
     const char* message;
@@ -80,8 +77,8 @@ TEST(Expectations, BadFilesNameFileAndLine) {
 }
 
 TEST(LogFollower, SeesAppendedCompleteLinesOnly) {
-  TempDir dir;
-  auto file = dir.path / "charon.log";
+  TempDir dir("ikelab-unit");
+  auto file = dir.path() / "charon.log";
   LogFollower log(file);
   EXPECT_FALSE(log.poll());  // not there yet
   std::ofstream out(file);
@@ -172,8 +169,8 @@ TEST(Redact, SecretsOfRenderedConfigsNeverSurviveInText) {
 }
 
 TEST(CaseDurations, RememberWhatEachCaseTookAcrossRuns) {
-  TempDir dir;
-  ::setenv("IKELAB_STATE_DIR", dir.path.c_str(), 1);
+  TempDir dir("ikelab-unit");
+  ::setenv("IKELAB_STATE_DIR", dir.path().c_str(), 1);
   EXPECT_EQ(CaseDurations::load().expected("psk_mismatch", 1, 7.0), 7.0);  // nothing known yet
   CaseResult slow, quick;
   slow.scenario = "psk_mismatch";
@@ -185,12 +182,12 @@ TEST(CaseDurations, RememberWhatEachCaseTookAcrossRuns) {
   auto durations = CaseDurations::load();
   durations.record({slow, quick});
   durations.save();
-  write_text_file(dir.path / "garbage.txt", "x");
+  write_text_file(dir.path() / "garbage.txt", "x");
   auto loaded = CaseDurations::load();
   EXPECT_DOUBLE_EQ(loaded.expected("psk_mismatch", 1), 4.75);
   EXPECT_DOUBLE_EQ(loaded.expected("psk_mismatch", 2), 0.4);
   EXPECT_DOUBLE_EQ(loaded.expected("baseline_psk", 2), 1.0);
-  write_text_file(dir.path / "durations.txt", "half a line\npsk_mismatch 2\nbaseline_psk 1 0.3\n");
+  write_text_file(dir.path() / "durations.txt", "half a line\npsk_mismatch 2\nbaseline_psk 1 0.3\n");
   EXPECT_DOUBLE_EQ(CaseDurations::load().expected("baseline_psk", 1), 0.3);
   EXPECT_DOUBLE_EQ(CaseDurations::load().expected("psk_mismatch", 2, 9.0), 9.0);
   ::unsetenv("IKELAB_STATE_DIR");
