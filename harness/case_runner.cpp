@@ -285,6 +285,20 @@ struct Runner {
 
   Outcome dead_peer() {
     if (!responder) throw CaseError("dpd needs a responder daemon to kill");
+    // The initiator may report the tunnel up before the responder has it: an
+    // IKEv1 initiator is done once it has sent Quick Mode's last message. Kill
+    // the responder only when its log shows the CHILD_SA, so that every run
+    // kills an established tunnel.
+    bool responder_up = wait_until(
+        [&] {
+          responder_log->poll();
+          return responder->child_established(*responder_log, 0);
+        },
+        std::min(deadline, Clock::now() + std::chrono::seconds(3)));
+    if (!responder_up) {
+      if (netns::interrupted()) throw CaseError("interrupted");
+      result.detail += "the responder's log showed no established CHILD_SA within 3 s; killed it anyway\n";
+    }
     initiator_log->poll();
     size_t mark = initiator_log->size();
     responder->kill_now();

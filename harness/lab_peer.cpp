@@ -89,6 +89,9 @@ class CharonPeer final : public LabPeer {
   bool peer_declared_dead(const LogFollower& log, size_t mark) const override {
     return any_line_since(log, mark, {"DPD check timed out", "giving up after"});
   }
+  bool child_established(const LogFollower& log, size_t mark) const override {
+    return log.has_line_since(mark, {fmt::format("CHILD_SA {}{{", config_.child), "} established with SPIs"});
+  }
 
  private:
   Swanctl swanctl() const { return Swanctl{daemon_.vici_uri(), files_.paths.confdir.string()}; }
@@ -172,6 +175,10 @@ class PlutoPeer final : public LabPeer {
   bool peer_declared_dead(const LogFollower& log, size_t mark) const override {
     // IKEv1: "DPD action - clearing connection ...", IKEv2: "liveness action - clearing connection ...".
     return any_line_since(log, mark, {"DPD action - ", "liveness action - "});
+  }
+  bool child_established(const LogFollower& log, size_t mark) const override {
+    // IKEv1 "IPsec SA established tunnel mode ...", IKEv2 "... established Child SA using #1; ...".
+    return any_line_since(log, mark, {"IPsec SA established", "established Child SA"});
   }
 
  private:

@@ -60,10 +60,13 @@ class LabPeer {
 
   // Judged from this peer's log since `mark` (a byte offset into log.text()):
   // a forced CHILD_SA rekey built the new CHILD_SA / failed; the peer declared
-  // its dead peer dead.
+  // its dead peer dead; the case's CHILD_SA is established here (responders
+  // too: an IKEv1 initiator counts phase 2 as up once it has sent Quick
+  // Mode's third message, its responder only when that message has arrived).
   virtual bool child_rekeyed(const LogFollower& log, size_t mark) const = 0;
   virtual bool rekey_failed(const LogFollower& log, size_t mark) const = 0;
   virtual bool peer_declared_dead(const LogFollower& log, size_t mark) const = 0;
+  virtual bool child_established(const LogFollower& log, size_t mark) const = 0;
 };
 
 // The default-level log of the host's daemon (the runner follows and keeps it).
