@@ -43,6 +43,7 @@ struct Pattern {
   std::unique_ptr<RE2> re;
   std::vector<std::string> group_names;  // index i = capture group i+1 ("" if unnamed)
   bool in_rule = false;                  // referenced by some rule
+  bool synthetic = false;  // no regex: the tracker adds such hits itself (see _markers.yaml)
 };
 
 struct RequireStep {

@@ -143,13 +143,27 @@ void load_patterns(const std::string& file, const YAML::Node& node, Catalogue& c
     if (spec.IsScalar()) {
       p.regex = spec.as<std::string>();
     } else {
-      check_keys(file, spec, {"regex", "event", "role", "ike_version", "dialect"});
-      if (!spec["regex"]) fail(file, spec, fmt::format("pattern '{}' has no 'regex'", p.name));
-      p.regex = scalar(file, spec["regex"], "regex");
+      check_keys(file, spec, {"regex", "event", "role", "ike_version", "dialect", "synthetic"});
+      if (spec["synthetic"]) {
+        if (scalar(file, spec["synthetic"], "synthetic") != "true")
+          fail(file, spec["synthetic"], "synthetic must be true (or left out)");
+        if (spec.size() != 1) fail(file, spec, fmt::format("synthetic pattern '{}' takes no other keys", p.name));
+        p.synthetic = true;
+      } else {
+        if (!spec["regex"]) fail(file, spec, fmt::format("pattern '{}' has no 'regex'", p.name));
+        p.regex = scalar(file, spec["regex"], "regex");
+      }
       if (spec["event"]) p.events = parse_events(file, spec["event"]);
       if (spec["role"]) p.role_hint = parse_role(file, spec["role"]);
       if (spec["ike_version"]) p.version_hint = parse_version(file, spec["ike_version"]);
       if (spec["dialect"]) p.dialect = parse_dialect(file, spec["dialect"]);
+    }
+    if (p.synthetic) {
+      if (cat.find_pattern(p.name) >= 0)
+        fail(file, item.first, fmt::format("synthetic pattern '{}' is defined twice", p.name));
+      defined.push_back(static_cast<int>(cat.patterns.size()));
+      cat.patterns.push_back(std::move(p));
+      continue;
     }
     if (p.regex.empty()) fail(file, item.second, fmt::format("pattern '{}' is empty", p.name));
     RE2::Options options;
@@ -266,6 +280,7 @@ void compile_database(Catalogue& cat) {
   std::vector<const char*> expressions;
   std::vector<unsigned> flags, ids;
   for (size_t i = 0; i < cat.patterns.size(); ++i) {
+    if (cat.patterns[i].synthetic) continue;  // never matched against a line
     forms.push_back(hyperscan_form(cat.patterns[i].regex));
     flags.push_back(HS_FLAG_MULTILINE);
     ids.push_back(static_cast<unsigned>(i));
@@ -281,7 +296,7 @@ void compile_database(Catalogue& cat) {
     int which = error ? error->expression : -1;
     hs_free_compile_error(error);
     if (which < 0) throw RuleError("hyperscan: " + message);
-    auto& p = cat.patterns[static_cast<size_t>(which)];
+    auto& p = cat.patterns[ids[static_cast<size_t>(which)]];  // `which` indexes the expressions
     if (flags[static_cast<size_t>(which)] & HS_FLAG_PREFILTER)
       throw RuleError(fmt::format("{}:{}: pattern '{}' cannot be compiled: {}", p.file, p.line, p.name, message));
     // RE2 confirms every hit, so a looser prefilter form is still exact.

@@ -21,7 +21,31 @@ const std::string* capture(const std::vector<Match>& matches, std::string_view n
 
 }  // namespace
 
-Tracker::Tracker(const Catalogue& catalogue, Sink sink) : catalogue_(catalogue), sink_(std::move(sink)) {}
+Tracker::Tracker(const Catalogue& catalogue, Sink sink)
+    : catalogue_(catalogue), sink_(std::move(sink)), peer_restart_(catalogue.find_pattern("x_peer_new_ike_sa")) {
+  if (peer_restart_ >= 0 && !catalogue.patterns[static_cast<size_t>(peer_restart_)].synthetic) peer_restart_ = -1;
+}
+
+// `fresh` just established its IKE_SA. An older attempt of the same
+// connection with the same peer, in the same role, still open, established
+// and neither failed nor superseded, was dropped by the peer without a word:
+// it gets a hit of the synthetic pattern x_peer_new_ike_sa (this line).
+void Tracker::note_peer_restart(const Attempt& fresh, std::uint64_t line, std::string_view text) {
+  if (peer_restart_ < 0 || fresh.remote.empty() || fresh.connection.empty()) return;
+  for (auto& [seq, old] : open_) {
+    if (seq >= fresh.seq) break;
+    if (!old->ike_up || old->failed || old->superseded || old->role != fresh.role || old->remote != fresh.remote ||
+        old->connection != fresh.connection || old->count(peer_restart_) > 0)
+      continue;
+    old->pattern_counts.emplace_back(peer_restart_, 1);
+    if (old->hits.size() >= kMaxHitsPerAttempt) continue;
+    Hit hit;
+    hit.pattern = peer_restart_;
+    hit.line = line;
+    hit.text = std::string(text.substr(0, kMaxTextBytes));
+    old->hits.push_back(std::move(hit));
+  }
+}
 
 Attempt* Tracker::lookup(std::unordered_map<std::string, std::uint64_t>& index, const std::string& key) {
   auto it = index.find(key);
@@ -188,6 +212,7 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
     hit.captures = std::move(m.captures);
     a->hits.push_back(std::move(hit));
   }
+  if (events & kIkeUp) note_peer_restart(*a, line, text);
 }
 
 void Tracker::close(std::uint64_t seq) {

@@ -40,6 +40,7 @@ class Tracker {
   void close(std::uint64_t seq);
   void flush_ready();
   void drop_stale_keys();
+  void note_peer_restart(const Attempt& fresh, std::uint64_t line, std::string_view text);
 
   const Catalogue& catalogue_;
   Sink sink_;
@@ -53,6 +54,7 @@ class Tracker {
   std::unordered_map<int, std::uint64_t> by_thread_;
   std::unordered_map<int, std::pair<std::string, std::string>> thread_pair_;  // thread -> (local, remote)
   std::uint64_t latest_ = 0;
+  int peer_restart_ = -1;  // synthetic pattern x_peer_new_ike_sa, -1 if the catalogue has none
 };
 
 }  // namespace ikelab::diag

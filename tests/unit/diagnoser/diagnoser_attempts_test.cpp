@@ -69,6 +69,30 @@ TEST(Attempts, RetriesOfOneConnectionAreSeparateAttempts) {
   EXPECT_LT(result[0].evidence.front().line, result[1].evidence.front().line);
 }
 
+// A real charon IKEv2 responder log (pluto_init_kernel_sa_install_failed): the
+// pluto initiator could not install the SA, dropped its side without a DELETE
+// and set the connection up again at once. The first attempt shows only
+// success; the tracker marks it when the same peer's next IKE_SA of the same
+// connection is established (synthetic pattern x_peer_new_ike_sa).
+TEST(Attempts, PeerSettingTheSameConnectionUpAgainMarksTheEarlierAttempt) {
+  const std::string log =
+      read_file(kData / "logs/pluto/pluto_init_kernel_sa_install_failed/ike2/responder/charon.log");
+  auto result = diagnose_text(log, "resp", catalogue());
+  ASSERT_EQ(result.size(), 2u) << describe(result);
+  EXPECT_EQ(result[0].fault, "kernel_sa_install_failed") << describe(result);
+  EXPECT_TRUE(std::any_of(result[0].evidence.begin(), result[0].evidence.end(), [](const Evidence& e) {
+    return e.text.find("IKE_SA site1[2] established") != std::string::npos;
+  })) << describe(result);
+  EXPECT_EQ(result[1].fault, "none");
+
+  // The second IKE_SA under another connection name: two tunnels, no restart.
+  std::string two_tunnels = std::regex_replace(log, std::regex(R"(<site1\|2>)"), "<site2|2>");
+  two_tunnels = std::regex_replace(two_tunnels, std::regex(R"(site1\[2\])"), "site2[2]");
+  auto separate = diagnose_text(two_tunnels, "resp", catalogue());
+  ASSERT_EQ(separate.size(), 2u) << describe(separate);
+  EXPECT_EQ(faults(separate), (std::vector<std::string>{"none", "none"})) << describe(separate);
+}
+
 struct PairCase {
   const char* folder;
   const char* fault;

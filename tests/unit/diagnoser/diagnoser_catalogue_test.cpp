@@ -46,6 +46,12 @@ TEST(Catalogue, BadRuleFilesNameFileAndLine) {
   auto e6 = load_error("fault: x\nfix: y\npatterns:\n  a: 'abc'\nrules:\n  - id: r\n    role: boss\n    require: [a]\n    summary: s\n");
   EXPECT_NE(e6.find("bad.yaml:7"), std::string::npos) << e6;
   EXPECT_THROW(load_catalogue("/nonexistent/rules"), RuleError);
+  // A synthetic pattern (added by the tracker, never matched) takes no regex.
+  auto e7 = load_error("fault: x\nfix: y\npatterns:\n  s:\n    synthetic: true\n    regex: 'abc'\nrules:\n  - id: r\n    require: [s]\n    summary: s\n");
+  EXPECT_NE(e7.find("bad.yaml:5"), std::string::npos) << e7;
+  auto e8 = load_error("fault: x\nfix: y\npatterns:\n  s:\n    synthetic: yes please\nrules:\n  - id: r\n    require: [s]\n    summary: s\n");
+  EXPECT_NE(e8.find("bad.yaml:5"), std::string::npos) << e8;
+  EXPECT_EQ(load_error("fault: x\nfix: y\npatterns:\n  s:\n    synthetic: true\n  a: 'abc'\nrules:\n  - id: r\n    require: [a, s]\n    summary: s\n"), "");
 }
 
 TEST(Catalogue, ASupportEngineersNewRuleWorksWithoutCode) {
