@@ -229,7 +229,8 @@ void write_peer_files(const RenderedHost& host, const PeerFiles& files) {
     fs::path target = files.paths.confdir / rel;
     write_text_file(target, content);
     const auto first = rel.begin()->string();
-    if (first == "private" || rel.filename().extension() == ".key") fs::permissions(target, owner_only);
+    if (first == "private" || rel.filename().extension() == ".key" || rel.filename() == "passwd")
+      fs::permissions(target, owner_only);
   }
 }
 

@@ -45,6 +45,9 @@ Outcome pluto_initiate_outcome(const std::string& whack_output) {
       whack_output.find("established Child SA") != std::string::npos) {
     return Outcome::established;
   }
+  // IKEv1 XAuth is part of phase 1: pluto logs "IKE SA established" before the
+  // XAuth exchange, then "XAUTH: aborting entire IKE Exchange" when it fails.
+  if (whack_output.find("XAUTH: aborting entire IKE Exchange") != std::string::npos) return Outcome::phase1_failed;
   // IKEv1: "IKE SA established {auth=...", IKEv2: "initiator established IKE SA".
   if (whack_output.find("IKE SA established") != std::string::npos ||
       whack_output.find("established IKE SA") != std::string::npos) {

@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+#include <crypt.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <map>
 
 #include "harness/rsa_public_key.hpp"
@@ -128,14 +132,76 @@ std::string rsasigkey(const HostConfig& host, const std::string& pem, const char
   }
 }
 
-void refuse(const HostConfig& host, bool condition, const char* what) {
-  if (condition) {
-    throw RenderError(fmt::format("{}: {} is not rendered for libreswan (yet)",
-                                  host.side == Side::initiator ? "initiator" : "responder", what));
+// An IPv4 pool ADDRESS/PREFIX as libreswan's FIRST-LAST range of its host
+// addresses (network and broadcast address left out, as charon does); an
+// IPv6 pool stays a CIDR, which libreswan takes as it is.
+std::string address_pool(const HostConfig& host) {
+  const auto slash = host.pool.find('/');
+  const std::string address = host.pool.substr(0, slash);
+  in_addr in{};
+  if (slash == std::string::npos || inet_pton(AF_INET, address.c_str(), &in) != 1) {
+    if (slash != std::string::npos && host.pool.find(':') != std::string::npos) return host.pool;
+    throw RenderError(fmt::format("responder pool: '{}' is not an IPv4 or IPv6 subnet", host.pool));
+  }
+  int prefix = -1;
+  try {
+    prefix = std::stoi(host.pool.substr(slash + 1));
+  } catch (const std::exception&) {
+  }
+  if (prefix < 0 || prefix > 30) {
+    throw RenderError(fmt::format("responder pool: '{}' needs a prefix of 0-30 for libreswan", host.pool));
+  }
+  const std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
+  const std::uint32_t network = ntohl(in.s_addr) & mask;
+  const auto text = [](std::uint32_t value) {
+    in_addr a{htonl(value)};
+    char buffer[INET_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET, &a, buffer, sizeof buffer);
+    return std::string(buffer);
+  };
+  return text(network + 1) + "-" + text((network | ~mask) - 1);
+}
+
+// The XAuth user name goes unquoted into ipsec.secrets (@NAME), into
+// leftusername= and into the passwd file's ':'-separated fields.
+void check_user_name(const HostConfig& host) {
+  const auto& name = host.user_name;
+  bool ok = !name.empty() && name.size() <= 64;
+  for (char c : name) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                std::string_view("._-").find(c) != std::string_view::npos);
+  }
+  if (host.user_password.empty()) {
+    throw RenderError(fmt::format("{}: an empty XAuth password cannot be written for libreswan",
+                                  host.side == Side::initiator ? "initiator" : "responder"));
+  }
+  if (!ok) {
+    throw RenderError(fmt::format("{}: XAuth user name '{}' cannot be written for libreswan (letters, digits and ._- only)",
+                                  host.side == Side::initiator ? "initiator" : "responder", name));
   }
 }
 
+// signature_hash -> the one RFC 7427 RSA method libreswan 4.10 offers for it.
+std::string rsa_authby(const HostConfig& host) {
+  if (host.signature_hash.empty() || host.ike_version != 2) return "rsasig";
+  if (host.signature_hash == "sha256") return "rsa-sha2_256";
+  if (host.signature_hash == "sha384") return "rsa-sha2_384";
+  if (host.signature_hash == "sha512") return "rsa-sha2_512";
+  throw RenderError(fmt::format("{}: signature_hash '{}' has no libreswan equivalent",
+                                host.side == Side::initiator ? "initiator" : "responder", host.signature_hash));
+}
+
 }  // namespace
+
+std::string xauth_passwd_line(std::string_view user_name, std::string_view password, std::string_view connection) {
+  // SHA-512 crypt with a fixed lab salt: the file is the same on every run
+  // and the password itself is never written anywhere.
+  crypt_data data{};
+  const std::string clear(password);
+  const char* hashed = crypt_r(clear.c_str(), "$6$ikelabxauth$", &data);
+  if (hashed == nullptr || hashed[0] != '$') throw RenderError("XAuth password: crypt(3) failed");
+  return fmt::format("{}:{}:{}\n", user_name, hashed, connection);
+}
 
 std::string check_ipsec_id(std::string_view id) {
   if (id.empty()) return "it is empty";
@@ -192,11 +258,17 @@ LibreswanProposal libreswan_proposal(std::string_view strongswan_proposal) {
 }
 
 RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& credentials) {
-  refuse(host, host.user_auth != UserAuth::none, "user_auth (XAuth/EAP)");
-  refuse(host, host.request_virtual_ip, "virtual_ip: request");
-  refuse(host, !host.pool.empty(), "pool");
+  // libreswan 4.10 has no EAP-MD5 (its only EAP method is EAP-TLS, ipsec.conf(5)
+  // leftautheap=); the lab's EAP scenarios cannot run with a pluto peer.
+  if (host.user_auth == UserAuth::eap) {
+    throw RenderError(fmt::format("{}: user_auth: eap cannot be rendered for libreswan: libreswan 4.10 has no EAP-MD5",
+                                  host.side == Side::initiator ? "initiator" : "responder"));
+  }
+  const bool xauth = host.user_auth == UserAuth::xauth;
+  if (xauth) check_user_name(host);
 
   const bool initiator = host.side == Side::initiator;
+  const bool pool = !host.pool.empty();
   RenderedPluto out;
   std::string conf;
   auto line = [&](std::string_view key, std::string_view value) { conf += fmt::format("\t{}={}\n", key, value); };
@@ -213,7 +285,36 @@ RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& crede
   line("leftid", quoted_id(host, host.local_id, "local_id"));
   line("rightid", quoted_id(host, host.remote_id, "remote_id"));
   if (auto subnet = subnet_of(host, host.local_ts, "local_ts"); !subnet.empty()) line("leftsubnet", subnet);
-  if (auto subnet = subnet_of(host, host.remote_ts, "remote_ts"); !subnet.empty()) line("rightsubnet", subnet);
+  // With an address pool the client's side is the address it is given:
+  // libreswan forbids rightsubnet= beside rightaddresspool=.
+  if (pool) {
+    line("rightaddresspool", address_pool(host));
+    line("leftmodecfgserver", "yes");
+    line("rightmodecfgclient", "yes");
+  } else if (auto subnet = subnet_of(host, host.remote_ts, "remote_ts"); !subnet.empty()) {
+    line("rightsubnet", subnet);
+  }
+  if (host.request_virtual_ip) {
+    line("leftmodecfgclient", "yes");
+    line("rightmodecfgserver", "yes");
+    // IKEv2: without a subnet pluto proposes its own address as TSi, which a
+    // pool's responder refuses; any address, narrowed to the lease, fits.
+    if (host.ike_version == 2) {
+      line("leftsubnet", "0.0.0.0/0");
+      line("narrowing", "yes");
+    }
+  }
+  // charon's IKEv1 Mode Config client pulls its address (swanctl's pull = yes).
+  if ((pool || host.request_virtual_ip) && host.ike_version == 1) line("modecfgpull", "yes");
+  if (xauth && initiator) {
+    line("leftxauthclient", "yes");
+    line("rightxauthserver", "yes");
+    line("leftusername", host.user_name);
+  } else if (xauth) {
+    line("leftxauthserver", "yes");
+    line("rightxauthclient", "yes");
+    line("xauthby", "file");  // ipsec.d/passwd (xauth_passwd_line)
+  }
   line("ikev2", host.ike_version == 2 ? "yes" : "no");
   if (host.aggressive) line("aggressive", "yes");
   bool ike_dh = false, esp_dh = false;
@@ -229,11 +330,11 @@ RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& crede
     line("authby", "secret");
   } else if (host.auth == AuthMethod::pubkey) {
     const KeyName trusted = host.peer_key == PeerKey::other ? KeyName::other : peer_key(host.side);
-    line("authby", "rsasig");
+    line("authby", rsa_authby(host));
     line("leftrsasigkey", rsasigkey(host, credentials.public_key(signing), "own"));
     line("rightrsasigkey", rsasigkey(host, credentials.public_key(trusted), "peer"));
   } else {
-    line("authby", "rsasig");
+    line("authby", rsa_authby(host));
     line("leftcert", pluto_files::host_nickname);
     line("leftsendcert", "always");
     // Trust the issuer of the own certificate (the lab CA) for the peer; this
@@ -258,6 +359,14 @@ RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& crede
   if (host.auth == AuthMethod::psk && !host.secret.empty()) {
     out.ipsec_secrets = fmt::format("{} {} : PSK {}\n", quoted_id(host, host.local_id, "local_id"),
                                     quoted_id(host, host.remote_id, "remote_id"), hex(host.secret));
+  }
+  if (xauth && initiator) {
+    // "XAUTH is otherwise identical to PSK in syntax" (ipsec.secrets(5)): 0x hex
+    // carries any password.
+    out.ipsec_secrets += fmt::format("@{} : XAUTH {}\n", host.user_name, hex(host.user_password));
+  } else if (xauth) {
+    out.files.emplace_back(pluto_files::xauth_passwd,
+                           xauth_passwd_line(host.user_name, host.user_password, connection_name));
   }
   if (host.auth == AuthMethod::pubkey && host.credential != OwnCredential::missing) {
     out.files.emplace_back(pluto_files::raw_key, credentials.private_key(signing));

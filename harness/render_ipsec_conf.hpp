@@ -11,8 +11,11 @@
 // may not span lines, and '%' words have meanings. So every ID is checked
 // against a conservative character set (check_ipsec_id) and written quoted;
 // addresses and subnets are IP literals checked by the parser; proposals are
-// rebuilt from known algorithm keywords only. The PSK goes into ipsec.secrets
-// as 0x hex, so any bytes are safe there.
+// rebuilt from known algorithm keywords only. The PSK and an XAuth client's
+// password go into ipsec.secrets as 0x hex, so any bytes are safe there; an
+// XAuth server's passwd file holds only a crypt(3) hash of the password; the
+// XAuth user name is checked against letters, digits and ._- (it is written
+// unquoted). EAP is refused: libreswan 4.10 has no EAP-MD5.
 
 #include <stdexcept>
 #include <string>
@@ -39,6 +42,7 @@ inline constexpr const char* host_cert = "nss-import/host.crt";  // own certific
 inline constexpr const char* host_key = "nss-import/host.key";   // own private key (absent: missing)
 inline constexpr const char* host_nickname = "host";             // NSS nickname of the own cert
 inline constexpr const char* raw_key = "nss-import/raw.key";     // own private key for raw RSA (pubkey) auth
+inline constexpr const char* xauth_passwd = "ipsec.d/passwd";     // XAuth server's users (xauthby=file)
 }  // namespace pluto_files
 
 struct RenderedPluto {
@@ -62,6 +66,10 @@ struct LibreswanProposal {
   bool has_dh = false;
 };
 LibreswanProposal libreswan_proposal(std::string_view strongswan_proposal);
+
+// One line of an XAuth server's passwd file (libreswan: user:crypt-hash:conn),
+// the password SHA-512-crypt hashed. The user name must be checked first.
+std::string xauth_passwd_line(std::string_view user_name, std::string_view password, std::string_view connection);
 
 RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& credentials);
 
