@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "tests/temp_dir.hpp"
+#include <crypt.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <filesystem>
 #include <fstream>
@@ -162,14 +165,114 @@ TEST(RenderIpsecConf, HostileIdsAreRefusedNotWritten) {
 
 TEST(RenderIpsecConf, RefusesWhatItCannotExpress) {
   auto h = psk_host(Side::initiator);
-  h.user_auth = UserAuth::xauth;
+  h.ike_version = 2;
+  h.user_auth = UserAuth::eap;  // libreswan 4.10 has no EAP-MD5
+  h.user_name = "labuser";
+  h.user_password = "pw";
   EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError);
   h = psk_host(Side::initiator);
   h.local_ts = {"10.1.0.0/24", "10.3.0.0/24"};
   EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError);
+  for (const char* name : {"lab:user", "lab user", "lab\nuser", "@lab", ""}) {
+    h = psk_host(Side::responder);
+    h.user_auth = UserAuth::xauth;
+    h.user_name = name;
+    h.user_password = "pw";
+    EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError) << name;
+  }
   h = psk_host(Side::initiator);
-  h.request_virtual_ip = true;
+  h.user_auth = UserAuth::xauth;
+  h.user_name = "labuser";
+  h.user_password = "";
   EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError);
+}
+
+const std::string odd_password = "p\"w:d # \\x $6$ }{\n%any";
+
+TEST(RenderIpsecConf, XauthClientPasswordGoesToSecretsAsHexOnly) {
+  auto h = psk_host(Side::initiator);
+  h.user_auth = UserAuth::xauth;
+  h.user_name = "labuser";
+  h.user_password = odd_password;
+  const auto out = render_ipsec_conf(h, shared_credentials());
+  EXPECT_EQ(value_of(out.ipsec_conf, "leftxauthclient"), "yes");
+  EXPECT_EQ(value_of(out.ipsec_conf, "rightxauthserver"), "yes");
+  EXPECT_EQ(value_of(out.ipsec_conf, "leftusername"), "labuser");
+  std::string hex = "0x";
+  for (unsigned char c : odd_password) hex += fmt::format("{:02x}", c);
+  EXPECT_NE(out.ipsec_secrets.find("@labuser : XAUTH " + hex + "\n"), std::string::npos) << out.ipsec_secrets;
+  for (const auto& text : {out.ipsec_conf, out.ipsec_secrets}) {
+    EXPECT_EQ(text.find("p\"w:d"), std::string::npos);
+  }
+  for (const auto& [name, content] : out.files) EXPECT_EQ(content.find("p\"w:d"), std::string::npos) << name;
+}
+
+TEST(RenderIpsecConf, XauthServerGetsAPasswdFileWithACryptHash) {
+  auto h = psk_host(Side::responder);
+  h.user_auth = UserAuth::xauth;
+  h.user_name = "labuser";
+  h.user_password = odd_password;
+  const auto out = render_ipsec_conf(h, shared_credentials());
+  EXPECT_EQ(value_of(out.ipsec_conf, "leftxauthserver"), "yes");
+  EXPECT_EQ(value_of(out.ipsec_conf, "rightxauthclient"), "yes");
+  EXPECT_EQ(value_of(out.ipsec_conf, "xauthby"), "file");
+  std::string passwd;
+  for (const auto& [name, content] : out.files)
+    if (name == pluto_files::xauth_passwd) passwd = content;
+  ASSERT_FALSE(passwd.empty());
+  // user:hash:connection, one line, the hash checks against the password.
+  ASSERT_EQ(passwd.rfind("labuser:$6$", 0), 0u) << passwd;
+  ASSERT_EQ(passwd.back(), '\n');
+  EXPECT_EQ(std::count(passwd.begin(), passwd.end(), '\n'), 1);
+  const auto first = passwd.find(':');
+  const auto last = passwd.rfind(':');
+  EXPECT_EQ(passwd.substr(last + 1), std::string(connection_name) + "\n");
+  const std::string hash = passwd.substr(first + 1, last - first - 1);
+  crypt_data data{};
+  EXPECT_EQ(std::string(crypt_r(odd_password.c_str(), hash.c_str(), &data)), hash);
+  crypt_data other{};
+  EXPECT_NE(std::string(crypt_r("wrong-password", hash.c_str(), &other)), hash);
+  EXPECT_EQ(passwd.find("p\"w"), std::string::npos);
+  EXPECT_TRUE(out.ipsec_secrets.find("XAUTH") == std::string::npos);
+}
+
+TEST(RenderIpsecConf, AddressPoolIsARangeAndReplacesTheClientSubnet) {
+  auto h = psk_host(Side::responder);
+  h.ike_version = 2;
+  h.pool = "10.3.0.0/28";
+  h.remote_ts = {"10.3.0.0/28"};
+  auto out = render_ipsec_conf(h, shared_credentials());
+  EXPECT_EQ(value_of(out.ipsec_conf, "rightaddresspool"), "10.3.0.1-10.3.0.14");
+  EXPECT_EQ(value_of(out.ipsec_conf, "rightsubnet"), "");
+  EXPECT_EQ(value_of(out.ipsec_conf, "leftmodecfgserver"), "yes");
+  EXPECT_EQ(value_of(out.ipsec_conf, "modecfgpull"), "");
+  h.ike_version = 1;
+  out = render_ipsec_conf(h, shared_credentials());
+  EXPECT_EQ(value_of(out.ipsec_conf, "modecfgpull"), "yes");
+  h.pool = "10.3.0.0/31";
+  EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError);
+
+  auto c = psk_host(Side::initiator);
+  c.ike_version = 2;
+  c.request_virtual_ip = true;
+  c.local_ts = {"dynamic"};
+  out = render_ipsec_conf(c, shared_credentials());
+  EXPECT_EQ(value_of(out.ipsec_conf, "leftmodecfgclient"), "yes");
+  EXPECT_EQ(value_of(out.ipsec_conf, "leftsubnet"), "0.0.0.0/0");
+  EXPECT_EQ(value_of(out.ipsec_conf, "narrowing"), "yes");
+}
+
+TEST(RenderIpsecConf, SignatureHashIsOneRfc7427MethodUnderIkev2) {
+  auto h = psk_host(Side::initiator);
+  h.auth = AuthMethod::pubkey;
+  h.secret.clear();
+  h.ike_version = 2;
+  h.signature_hash = "sha512";
+  EXPECT_EQ(value_of(render_ipsec_conf(h, shared_credentials()).ipsec_conf, "authby"), "rsa-sha2_512");
+  h.signature_hash = "sha256";
+  EXPECT_EQ(value_of(render_ipsec_conf(h, shared_credentials()).ipsec_conf, "authby"), "rsa-sha2_256");
+  h.signature_hash.clear();
+  EXPECT_EQ(value_of(render_ipsec_conf(h, shared_credentials()).ipsec_conf, "authby"), "rsasig");
 }
 
 TEST(RenderIpsecConf, CertificatesGoToTheNssImportFiles) {
@@ -225,13 +328,13 @@ responder:
 }
 
 TEST(RenderCase, WhatLibreswanCannotExpressNamesTheScenarioFile) {
-  const auto file = scenario_file("pluto_pool", R"(description: "x"
+  const auto file = scenario_file("pluto_eap", R"(description: "x"
 fault: none
-auth: psk
+auth: cert
 ike: [2]
+user_auth: eap
 responder:
   implementation: libreswan
-  pool: 10.3.0.0/28
 )");
   const Scenario s = load_scenario(file);
   const HostPaths paths{"/lab/run", "/lab/conf", "/lab/log"};
@@ -239,8 +342,8 @@ responder:
     (void)render_case(s, 2, paths, paths, shared_credentials());
     FAIL() << "no error";
   } catch (const ScenarioError& e) {
-    EXPECT_NE(std::string(e.what()).find("pluto_pool.yaml"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("pool"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("pluto_eap.yaml"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("EAP-MD5"), std::string::npos) << e.what();
   }
 }
 
