@@ -80,5 +80,21 @@ INSTANTIATE_TEST_SUITE_P(Captured, PlutoInitAuth, ::testing::ValuesIn(kViews), [
   return std::string(p.scenario) + "_ike" + std::to_string(p.ike) + "_" + p.side;
 });
 
+// A strongSwan IKEv2 initiator that rejects the responder's authentication
+// after IKE_AUTH sends AUTHENTICATION_FAILED in an INFORMATIONAL: the
+// responder's log alone then shows the rejection; an orderly teardown (a plain
+// DELETE) stays a success.
+TEST(CharonResponderRejectedAfterSetup, AuthFailedInformationalIsNamedTeardownIsNot) {
+  for (const char* scenario : {"wrong_rsa_key_responder", "untrusted_ca_responder", "certificate_expired_responder"}) {
+    auto ds = diagnose_files({kData / "logs" / scenario / "ike2" / "responder.log"}, catalogue());
+    ASSERT_FALSE(ds.empty()) << scenario;
+    EXPECT_EQ(ds[0].rule, "wrong_rsa_key_responder/ikev2_responder_auth_failed_after_setup") << scenario << describe(ds);
+    EXPECT_TRUE(names(ds[0], "untrusted_ca") && names(ds[0], "certificate_expired")) << scenario << describe(ds);
+  }
+  auto ok = diagnose_files({kData / "logs" / "baseline_cert" / "ike2" / "responder.log"}, catalogue());
+  ASSERT_FALSE(ok.empty());
+  EXPECT_EQ(ok[0].fault, "none") << describe(ok);
+}
+
 }  // namespace
 }  // namespace ikelab::diag::test
