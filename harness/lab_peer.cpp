@@ -102,7 +102,7 @@ class CharonPeer final : public LabPeer {
 };
 
 class PlutoPeer final : public LabPeer {
-  static constexpr int whack_limit_ms = 12000;
+  static constexpr int whack_limit_ms = 4500;
 
  public:
   PlutoPeer(const std::string& netns, const PeerFiles& files, const RenderedHost& host, const CaseConfig& config,
@@ -139,8 +139,8 @@ class PlutoPeer final : public LabPeer {
 
   InitiateResult initiate(LogFollower& log, std::chrono::milliseconds remaining) override {
     InitiateResult result;
-    // With keyingtries=1 and the lab's retransmit timers whack returns within
-    // ~8 s. A pluto that cannot proceed (e.g. no private key to sign with)
+    // With keyingtries=1 and the lab's retransmit timers (2 s) whack returns
+    // within ~2.5 s. A pluto that cannot proceed (e.g. no private key to sign with)
     // keeps its state and whack would wait for ever: what it printed so far
     // is the outcome then.
     const auto limit = std::min(remaining - std::chrono::milliseconds(2000), std::chrono::milliseconds(whack_limit_ms));

@@ -229,7 +229,7 @@ TEST(RenderStrongswanConf, RecipeAndLogs) {
             "curve25519 kdf kernel-libipsec kernel-netlink socket-default vici");
   EXPECT_EQ(v.at("charon.install_routes"), "no");
   EXPECT_EQ(v.at("charon.retransmit_tries"), "2");
-  EXPECT_EQ(v.at("charon.retransmit_timeout"), "1.0");
+  EXPECT_EQ(v.at("charon.retransmit_timeout"), "0.5");
   EXPECT_EQ(v.at("charon.retransmit_base"), "1.4");
   EXPECT_EQ(v.at("charon.plugins.vici.socket"), "unix:///lab/case1/i/run/charon.vici");
   EXPECT_EQ(v.at("charon.filelog.default-log.path"), "/lab/case1/i/log/charon.log");
