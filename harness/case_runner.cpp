@@ -116,6 +116,11 @@ class Capture {
         deadline) &&
            read_text_file(output_).find("listening on") != std::string::npos;
   }
+  // SIGTERM now; stop() reaps it (the runner does other work in between).
+  void signal_stop() {
+    std::error_code ec;
+    if (child_.valid() && child_.running(ec)) ::kill(child_.id(), SIGTERM);
+  }
   void stop() {
     std::error_code ec;
     if (!child_.valid() || !child_.running(ec)) return;
@@ -341,7 +346,8 @@ struct Runner {
   // Always the same order: the initiator first (it sends DELETEs as it shuts
   // down), then the responder once it has received them, so every log ends alike.
   void stop_everything() {
-    if (capture) capture->stop();
+    // tcpdump is told first (the pcap ends before the DELETEs) and reaped once the daemons are down.
+    if (capture) capture->signal_stop();
     size_t initiator_mark = 0, responder_mark = 0;
     if (initiator_log && responder_log) {
       initiator_log->poll();
@@ -350,6 +356,7 @@ struct Runner {
       responder_mark = responder_log->size();
     }
     if (initiator) initiator->stop();
+    step_done("stop-initiator");
     if (responder && responder->running() && initiator_log && !netns::interrupted()) {
       initiator_log->poll();
       size_t sent = initiator_log->count_lines_since(initiator_mark, {"sending DELETE for"});
@@ -361,6 +368,8 @@ struct Runner {
           Clock::now() + std::chrono::milliseconds(500));
     }
     if (responder) responder->stop();
+    if (capture) capture->stop();
+    step_done("stop-responder");
     if (topology) topology->teardown();
   }
 
@@ -408,7 +417,7 @@ struct Runner {
     bool keep = options.keep && !netns::interrupted() && topology;
     if (keep) keep_running();
     else stop_everything();
-    step_done("stop");
+    step_done(keep ? "keep" : "teardown");
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     auto secrets = secrets_of(config.initiator);
     for (auto& s : secrets_of(config.responder)) secrets.push_back(std::move(s));

@@ -126,8 +126,16 @@ Topology::~Topology() {
 }
 
 void Topology::teardown() {
-  if (created_initiator_ && delete_namespace(initiator_ns_)) created_initiator_ = false;
-  if (created_responder_ && delete_namespace(responder_ns_)) created_responder_ = false;
+  // Both in one `ip -batch` process (-force: the second goes even if the first fails).
+  std::vector<std::string> names;
+  if (created_initiator_) names.push_back(initiator_ns_);
+  if (created_responder_) names.push_back(responder_ns_);
+  if (names.empty()) return;
+  CommandOptions options;
+  for (const auto& name : names) options.input += "netns delete " + name + "\n";
+  run_command({"ip", "-force", "-batch", "-"}, options);
+  if (!std::filesystem::exists("/run/netns/" + initiator_ns_)) created_initiator_ = false;
+  if (!std::filesystem::exists("/run/netns/" + responder_ns_)) created_responder_ = false;
 }
 
 }  // namespace ikelab::netns
