@@ -43,6 +43,9 @@ struct RenderedHost {
   // Credential and other files, path relative to HostPaths::confdir.
   std::vector<std::pair<std::string, std::string>> files;
   bool start_daemon = true;  // false: nothing answers at this host (peer_unreachable)
+  // UDP ports whose inbound packets the runner drops in this host's namespace
+  // (an nftables input rule, in place before the daemons start): nat_blocked.
+  std::vector<int> drop_inbound_udp;
 };
 
 struct CaseConfig {

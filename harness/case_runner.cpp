@@ -192,6 +192,8 @@ struct Runner {
                       fmt::format("{}/24", lab_addresses::responder_inner_address)};
     try {
       topology = std::make_unique<netns::Topology>(id, spec);
+      netns::drop_inbound_udp(topology->initiator_ns(), config.initiator.drop_inbound_udp);
+      netns::drop_inbound_udp(topology->responder_ns(), config.responder.drop_inbound_udp);
     } catch (const netns::TopologyError& e) {
       throw CaseError(fmt::format("creating the namespaces failed: {}", e.what()));
     }

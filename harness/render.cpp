@@ -63,6 +63,7 @@ HostConfig resolve_host(const Scenario& scenario, Side side, int ike_version) {
   h.user_password = s.user_password.value_or(base_user_password);
   h.kernel_libipsec = s.kernel_libipsec;
   h.start_daemon = s.start_daemon;
+  h.drop_inbound_udp = s.drop_inbound_udp;
   h.dpd_delay = s.dpd_delay.value_or(0);
   h.dpd_timeout = s.dpd_timeout.value_or(0);
   h.signature_hash = s.signature_hash.value_or("");
@@ -274,6 +275,7 @@ CaseConfig render_case(const Scenario& scenario, int ike_version, const HostPath
     const HostConfig host = resolve_host(scenario, side, ike_version);
     RenderedHost rendered;
     rendered.start_daemon = host.start_daemon;
+    rendered.drop_inbound_udp = host.drop_inbound_udp;
     if (host.implementation == Implementation::libreswan) {
       try {
         auto pluto = render_ipsec_conf(host, credentials);

@@ -52,6 +52,7 @@ struct HostConfig {
   std::string pool;  // empty: none
   bool kernel_libipsec = true;
   bool start_daemon = true;
+  std::vector<int> drop_inbound_udp;
   int dpd_delay = 0;    // 0: off
   int dpd_timeout = 0;  // 0: charon's default
   std::string signature_hash;  // empty: any

@@ -65,6 +65,7 @@ struct HostSettings {
   std::optional<std::string> pool;           // a virtual IP pool (subnet) this host hands out
   bool kernel_libipsec = true;               // false: only kernel-netlink, the real kernel path
   bool start_daemon = true;                  // false: no daemon at this host
+  std::vector<int> drop_inbound_udp;         // UDP ports whose inbound packets this host's namespace drops
   std::optional<int> dpd_delay;              // seconds
   std::optional<int> dpd_timeout;            // seconds (IKEv1 only)
   // IKEv2 signature hash (RFC 7427) this host signs with and accepts: sha256 | sha384 | sha512.

@@ -125,7 +125,7 @@ HostSettings parse_host(const Reader& r, const YAML::Node& node, const std::stri
       "local_ts",    "remote_ts",      "remote_address", "auth",           "ike_version",
       "aggressive",  "aggressive_psk", "credential",     "peer_key",       "user_password",
       "virtual_ip",  "pool",           "kernel_libipsec", "daemon",        "dpd_delay",
-      "dpd_timeout", "implementation", "signature_hash"};
+      "dpd_timeout", "implementation", "signature_hash", "drop_inbound_udp"};
   if (node.IsNull()) return h;
   r.for_each_key(node, side, keys, [&](const std::string& key, const YAML::Node& value) {
     if (key == "local_id") h.local_id = r.text(value, key);
@@ -165,6 +165,15 @@ HostSettings parse_host(const Reader& r, const YAML::Node& node, const std::stri
     else if (key == "daemon") h.start_daemon = r.boolean(value, key);
     else if (key == "dpd_delay") h.dpd_delay = r.integer(value, key, 1, 300);
     else if (key == "dpd_timeout") h.dpd_timeout = r.integer(value, key, 1, 300);
+    else if (key == "drop_inbound_udp") {
+      // One port or a list; each a whole number (the runner writes it into an nft rule).
+      if (value.IsSequence()) {
+        for (const auto& item : value) h.drop_inbound_udp.push_back(r.integer(item, key, 1, 65535));
+      } else {
+        h.drop_inbound_udp.push_back(r.integer(value, key, 1, 65535));
+      }
+      if (h.drop_inbound_udp.empty()) r.fail(value.Mark(), "'drop_inbound_udp' must not be an empty list");
+    }
     else if (key == "signature_hash") {
       h.signature_hash = r.choice<std::string>(value, key, {{"sha256", "sha256"}, {"sha384", "sha384"}, {"sha512", "sha512"}});
     }

@@ -96,6 +96,31 @@ bool write_netns_sysctl(const std::string& netns, const std::string& key, const 
   return exists;
 }
 
+void drop_inbound_udp(const std::string& netns, const std::vector<int>& ports) {
+  if (ports.empty()) return;
+  std::string set;
+  for (int port : ports) {
+    if (port < 1 || port > 65535) throw TopologyError(fmt::format("UDP port {} out of range", port));
+    set += (set.empty() ? "" : ", ") + std::to_string(port);
+  }
+  CommandOptions options;
+  options.netns = netns;
+  options.input = fmt::format(
+      "add table inet ikelab\n"
+      "add chain inet ikelab input {{ type filter hook input priority 0; policy accept; }}\n"
+      "add rule inet ikelab input udp dport {{ {} }} counter drop\n",
+      set);
+  const std::vector<std::string> argv{"nft", "-f", "-"};
+  CommandResult result;
+  try {
+    result = run_command(argv, options);
+  } catch (const std::exception& e) {
+    throw TopologyError(fmt::format("dropping inbound UDP {} needs nft (Debian package nftables, scripts/setup.sh): {}",
+                                    set, e.what()));
+  }
+  check(argv, result);
+}
+
 bool delete_namespace(const std::string& name) {
   run_command({"ip", "netns", "delete", name});
   return !std::filesystem::exists("/run/netns/" + name);

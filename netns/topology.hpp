@@ -11,6 +11,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace ikelab::netns {
 
@@ -63,6 +64,11 @@ class Topology {
 // as seen from inside the named namespace, without a shell. Returns false if
 // the file does not exist (kernel without IPv6); throws on other errors.
 bool write_netns_sysctl(const std::string& netns, const std::string& key, const std::string& value);
+
+// Drops every inbound UDP packet to these ports in the namespace (an nftables
+// table `ikelab` with an input-hook rule, `nft -f -`, no shell). Throws
+// TopologyError if nft is missing or refuses the rule.
+void drop_inbound_udp(const std::string& netns, const std::vector<int>& ports);
 
 // Deletes a namespace by name ("ip netns delete"); true if it is gone.
 bool delete_namespace(const std::string& name);

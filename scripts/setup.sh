@@ -17,6 +17,8 @@ packages=(
   # the lab: strongSwan 5.9.8 from Debian, capture, namespaces
   strongswan-charon strongswan-swanctl libcharon-extra-plugins
   libstrongswan-extra-plugins strongswan-pki tcpdump iproute2 util-linux
+  # nat_blocked: an nftables rule drops inbound UDP 4500 in one namespace
+  nftables
   # openssl (3DES, DES, ...) and xauth-generic for the fault scenarios
   libstrongswan-standard-plugins libcharon-extauth-plugins
   # benchmarks
