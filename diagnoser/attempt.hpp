@@ -35,6 +35,7 @@ struct Attempt {
   bool started = false, terminal = false, ike_up = false, child_up = false, failed = false;
   bool significant = false;  // worth a diagnosis
   bool superseded = false;   // replaced by a retry on a new IKE_SA (not reported)
+  bool daemon = false;       // the daemon's own lines (start-up, config loading), no connection
   std::vector<Hit> hits;
   std::vector<std::pair<int, int>> pattern_counts;  // pattern -> hits seen (caps storage)
 

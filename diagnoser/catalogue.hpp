@@ -29,6 +29,7 @@ enum EventFlag : unsigned {
   kChildUp = 1u << 5,   // CHILD_SA / IPsec SA established
   kContext = 1u << 6,   // only routes lines to attempts (addresses); never stored
   kRetry = 1u << 7,     // this IKE_SA is dropped and the peer retries with a new one
+  kDaemon = 1u << 8,    // a daemon-wide line (start-up, config loading): never joins a connection attempt
 };
 
 struct Pattern {
@@ -61,6 +62,7 @@ struct Rule {
   Dialect dialect = Dialect::unknown;
   std::vector<RequireStep> require;  // in order
   std::vector<int> absent;           // none of these anywhere in the attempt
+  std::vector<std::string> same;     // captures that must have one value across the required lines
   std::string confidence = "high";
   std::string summary;
   std::string fix;

@@ -110,7 +110,8 @@ unsigned parse_events(const std::string& file, const YAML::Node& node) {
     else if (value == "child_up") flags |= kChildUp;
     else if (value == "context") flags |= kContext;
     else if (value == "retry") flags |= kRetry;
-    else fail(file, n, "event must be one of start, terminal, failure, noise, ike_up, child_up, context, retry");
+    else if (value == "daemon") flags |= kDaemon;
+    else fail(file, n, "event must be one of start, terminal, failure, noise, ike_up, child_up, context, retry, daemon");
   }
   return flags;
 }
@@ -221,7 +222,7 @@ void load_file(const std::filesystem::path& path, Catalogue& cat, std::vector<Pe
   if (!root["rules"].IsSequence()) fail(file, root["rules"], "'rules' must be a list");
   for (const auto& node : root["rules"]) {
     check_keys(file, node, {"id", "role", "ike_version", "dialect", "phase", "require", "absent", "confidence",
-                            "summary", "fix", "candidates", "priority"});
+                            "summary", "fix", "candidates", "priority", "same"});
     PendingRule pr;
     Rule& r = pr.rule;
     r.fault = fault;
@@ -248,6 +249,10 @@ void load_file(const std::filesystem::path& path, Catalogue& cat, std::vector<Pe
     if (node["candidates"]) {
       if (!node["candidates"].IsSequence()) fail(file, node["candidates"], "'candidates' must be a list of fault ids");
       for (const auto& c : node["candidates"]) r.candidates.push_back(scalar(file, c, "candidates"));
+    }
+    if (node["same"]) {
+      if (!node["same"].IsSequence()) fail(file, node["same"], "'same' must be a list of capture names");
+      for (const auto& c : node["same"]) r.same.push_back(scalar(file, c, "same"));
     }
     if (node["priority"]) {
       try {
@@ -337,6 +342,20 @@ std::shared_ptr<const Catalogue> load_catalogue(const std::filesystem::path& dir
       for (const auto& a : pr.absent) pr.rule.absent.push_back(resolve(pr.rule.file, a, *cat));
     for (const auto& c : pr.rule.candidates)
       if (!valid_id(c)) fail(pr.rule.file, pr.require, fmt::format("candidate '{}' is not a fault id", c));
+    for (const auto& name : pr.rule.same) {
+      size_t capturing = 0;  // required steps whose every alternative captures `name`
+      for (const auto& step : pr.rule.require) {
+        bool all = true;
+        for (int alt : step.alternatives) {
+          const auto& groups = cat->patterns[static_cast<size_t>(alt)].group_names;
+          if (std::find(groups.begin(), groups.end(), name) == groups.end()) all = false;
+        }
+        if (all) ++capturing;
+      }
+      if (capturing < 2)
+        fail(pr.rule.file, pr.require,
+             fmt::format("rule '{}': 'same: {}' needs two required steps that capture '{}'", pr.rule.id, name, name));
+    }
     cat->rules.push_back(std::move(pr.rule));
   }
   if (cat->rules.empty()) throw RuleError(fmt::format("{}: no rules found", dir.string()));

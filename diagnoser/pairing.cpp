@@ -13,6 +13,7 @@ namespace {
 constexpr int kNoPair = -1000;
 
 int pair_score(const Attempt& a, const Attempt& b) {
+  if (a.daemon || b.daemon) return kNoPair;  // a daemon's own failure is no connection attempt
   int score = 0;
   auto cmp = [&](const std::string& x, const std::string& y) -> int {
     if (x.empty() || y.empty()) return 0;

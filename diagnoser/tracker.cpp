@@ -83,6 +83,21 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
   }
   if (info.time >= 0) last_time_ = info.time;
 
+  // Daemon-wide lines (start-up, configuration loading) name no connection:
+  // they never join a connection attempt, and form the daemon's own one.
+  if (events & kDaemon) {
+    auto it = open_.find(daemon_);
+    Attempt* d = it != open_.end() ? it->second.get() : nullptr;
+    if (!d) {
+      d = create(line);
+      d->daemon = true;
+      daemon_ = d->seq;
+    }
+    if (d->dialect == Dialect::unknown) d->dialect = info.dialect;
+    add_hits(*d, line, info, text, matches, events);
+    return;
+  }
+
   std::string sa_key, sa_name;
   // The IKE_SA unique id identifies an SA within one daemon run; its name
   // appears only once a config is selected.
@@ -182,6 +197,12 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
   if (a->role == Role::unknown) a->role = role_hint;
   if (!a->ike_version) a->ike_version = version_hint;
   if (a->dialect == Dialect::unknown) a->dialect = info.dialect;
+  add_hits(*a, line, info, text, matches, events);
+}
+
+void Tracker::add_hits(Attempt& attempt, std::uint64_t line, const LineInfo& info, std::string_view text,
+                       std::vector<Match>& matches, unsigned events) {
+  Attempt* a = &attempt;
   if (events & kStart) a->started = true;
   if (events & kTerminal) a->terminal = true;
   if (events & kFailure) a->failed = true;

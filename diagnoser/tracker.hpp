@@ -41,6 +41,8 @@ class Tracker {
   void flush_ready();
   void drop_stale_keys();
   void note_peer_restart(const Attempt& fresh, std::uint64_t line, std::string_view text);
+  void add_hits(Attempt& a, std::uint64_t line, const LineInfo& info, std::string_view text,
+                std::vector<Match>& matches, unsigned events);
 
   const Catalogue& catalogue_;
   Sink sink_;
@@ -55,6 +57,7 @@ class Tracker {
   std::unordered_map<int, std::pair<std::string, std::string>> thread_pair_;  // thread -> (local, remote)
   std::uint64_t latest_ = 0;
   int peer_restart_ = -1;  // synthetic pattern x_peer_new_ike_sa, -1 if the catalogue has none
+  std::uint64_t daemon_ = 0;  // the open attempt of daemon-wide lines (start-up, config loading), 0 if none
 };
 
 }  // namespace ikelab::diag

@@ -13,14 +13,38 @@ bool role_fits(Role wanted, Role actual) { return wanted == Role::unknown || act
 
 bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
+const std::string* capture_of(const Hit& hit, const std::string& name) {
+  for (const auto& [k, v] : hit.captures)
+    if (k == name) return &v;
+  return nullptr;
+}
+
 // Earliest in-order match of the rule's steps; the indices of the hits used.
+// With `same:`, the first hit that captures a name fixes its value; later
+// steps only take hits that capture the same value (or do not capture it).
 bool match_in_order(const Rule& rule, const Attempt& attempt, std::vector<size_t>& used) {
   used.clear();
   size_t next = 0;
+  std::vector<std::pair<std::string, std::string>> bound;
+  auto consistent = [&](const Hit& hit) {
+    for (const auto& name : rule.same) {
+      const std::string* value = capture_of(hit, name);
+      if (!value) continue;
+      for (const auto& [k, v] : bound)
+        if (k == name && v != *value) return false;
+    }
+    return true;
+  };
   for (const auto& step : rule.require) {
     bool found = false;
     for (size_t i = next; i < attempt.hits.size(); ++i) {
-      if (contains(step.alternatives, attempt.hits[i].pattern)) {
+      if (contains(step.alternatives, attempt.hits[i].pattern) && consistent(attempt.hits[i])) {
+        for (const auto& name : rule.same) {
+          const std::string* value = capture_of(attempt.hits[i], name);
+          bool known = false;
+          for (const auto& b : bound) known = known || b.first == name;
+          if (value && !known) bound.emplace_back(name, *value);
+        }
         used.push_back(i);
         next = i + 1;
         found = true;
