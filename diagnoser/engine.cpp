@@ -8,9 +8,13 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <cstdlib>
 #include <fcntl.h>
+#include <optional>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ikelab::diag {
@@ -19,6 +23,7 @@ namespace {
 
 constexpr size_t kSampleBytes = 256 * 1024;
 constexpr size_t kReadBytes = 4 * 1024 * 1024;
+std::atomic<size_t> backward_block_bytes{kReadBytes};
 
 class Fd {
  public:
@@ -49,19 +54,115 @@ size_t read_some(int fd, char* data, size_t want, const std::string& name) {
   return got;
 }
 
+// Newest-first text already in memory: replayed from its last line (the
+// oldest) to its first, each line with its number in the text.
 void feed_newest_first(Scanner& scanner, std::string_view text) {
-  std::vector<std::string_view> lines;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    lines.push_back(text.substr(pos, nl - pos));
-    pos = nl + 1;
+  scanner.set_reversed(true);
+  std::uint64_t total = static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+  if (!text.empty() && text.back() != '\n') ++total;
+  size_t end = text.size();
+  if (end > 0 && text[end - 1] == '\n') --end;  // the final newline ends the last line
+  std::uint64_t number = total;
+  while (number > 0) {
+    size_t nl = end == 0 ? std::string_view::npos : text.rfind('\n', end - 1);
+    size_t start = nl == std::string_view::npos ? 0 : nl + 1;
+    scanner.feed_line(text.substr(start, end - start), number--);
+    if (nl == std::string_view::npos) break;
+    end = nl;
   }
-  for (size_t i = lines.size(); i-- > 0;) scanner.feed_line(lines[i], i + 1);
+}
+
+size_t pread_some(int fd, char* data, size_t want, off_t offset, const std::string& name) {
+  size_t got = 0;
+  while (got < want) {
+    ssize_t n = ::pread(fd, data + got, want - got, offset + static_cast<off_t>(got));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw InputError(fmt::format("{}: cannot read: {}", name, std::strerror(errno)));
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  return got;
+}
+
+void write_all(int fd, const char* data, size_t size, const std::string& name) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw InputError(fmt::format("{}: cannot spill standard input to a temporary file: {}", name,
+                                   std::strerror(errno)));
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
+// Newest-first input in a regular file (`size` bytes): read from its end to
+// its start in blocks, each line handed to the scanner from the last (the
+// oldest) to the first, with its line number. Memory: one block plus the
+// longest line (cut at Scanner::kMaxLine, as forward reading does); never the
+// whole file.
+void feed_file_backwards(Scanner& scanner, int fd, off_t size, const std::string& name, std::string& buffer) {
+  scanner.set_reversed(true);
+  if (size <= 0 || buffer.empty()) return;
+  char* block = buffer.data();
+  const size_t block_size = std::clamp<size_t>(backward_block_bytes.load(), 1, buffer.size());
+  // Line numbers count from the top: count the lines first (one read, like wc -l).
+  std::uint64_t total = 0;
+  char last = '\n';
+  for (off_t at = 0; at < size;) {
+    size_t n = pread_some(fd, block, std::min<size_t>(block_size, static_cast<size_t>(size - at)), at, name);
+    if (n == 0) break;
+    total += static_cast<std::uint64_t>(std::count(block, block + n, '\n'));
+    last = block[n - 1];
+    at += static_cast<off_t>(n);
+  }
+  if (last != '\n') ++total;
+  std::uint64_t number = total;
+  std::string tail;  // the known end of a line that starts in an earlier block (first kMaxLine bytes kept)
+  std::string joined;
+  off_t end = size;
+  bool skip_final_newline = last == '\n';
+  while (end > 0 && number > 0) {
+    size_t n = static_cast<size_t>(std::min<off_t>(static_cast<off_t>(block_size), end));
+    off_t at = end - static_cast<off_t>(n);
+    if (pread_some(fd, block, n, at, name) != n)
+      throw InputError(fmt::format("{}: the file shrank while it was read", name));
+    size_t seg_end = n;  // the current line ends here (exclusive) within the block
+    if (skip_final_newline) {
+      if (seg_end > 0 && block[seg_end - 1] == '\n') --seg_end;
+      skip_final_newline = false;
+    }
+    for (;;) {
+      const void* nl = seg_end == 0 ? nullptr : memrchr(block, '\n', seg_end);
+      if (!nl) break;
+      size_t start = static_cast<size_t>(static_cast<const char*>(nl) - block) + 1;
+      std::string_view piece(block + start, seg_end - start);
+      if (tail.empty()) {
+        scanner.feed_line(piece, number--);
+      } else {
+        joined.assign(piece.substr(0, Scanner::kMaxLine));
+        if (joined.size() < Scanner::kMaxLine) joined.append(tail, 0, Scanner::kMaxLine - joined.size());
+        scanner.feed_line(joined, number--);
+        tail.clear();
+      }
+      seg_end = start - 1;
+    }
+    // What is left of the block starts a line that began in an earlier block.
+    std::string head(block, seg_end);
+    if (head.size() < Scanner::kMaxLine) head.append(tail, 0, Scanner::kMaxLine - head.size());
+    else head.resize(Scanner::kMaxLine);
+    tail.swap(head);
+    end = at;
+  }
+  if (number > 0) scanner.feed_line(tail, number);
 }
 
 }  // namespace
+
+void set_backward_block_bytes(size_t bytes) { backward_block_bytes = bytes ? bytes : kReadBytes; }
 
 SampleFacts inspect_sample(std::string_view sample) {
   SampleFacts facts;
@@ -146,14 +247,31 @@ SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& 
   Scanner scanner(catalogue, tracker);
   scanner.set_join_wrapped(facts.join_wrapped);
   if (facts.newest_first) {
-    // GUI copies are small: read all, then replay from the oldest line.
-    std::string all(buffer.data(), got);
-    for (;;) {
-      size_t n = read_some(fd.get(), buffer.data(), kReadBytes, name);
-      if (n == 0) break;
-      all.append(buffer.data(), n);
+    // Replay from the oldest (last) line, reading the file backwards; a pipe
+    // is first spilled to an unlinked temporary file.
+    struct stat st {};
+    int source = fd.get();
+    std::optional<Fd> spill;
+    if (::fstat(source, &st) != 0 || !S_ISREG(st.st_mode) || ::lseek(source, 0, SEEK_CUR) < 0) {
+      const char* tmpdir = std::getenv("TMPDIR");
+      std::string pattern = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/ikelab-diagnose-XXXXXX";
+      int raw = ::mkstemp(pattern.data());
+      if (raw < 0)
+        throw InputError(fmt::format("{}: cannot create a temporary file to read newest-first input: {}", name,
+                                     std::strerror(errno)));
+      spill.emplace(raw);
+      ::unlink(pattern.c_str());
+      write_all(raw, buffer.data(), got, name);
+      for (;;) {
+        size_t n = read_some(source, buffer.data(), kReadBytes, name);
+        if (n == 0) break;
+        write_all(raw, buffer.data(), n, name);
+      }
+      source = raw;
+      if (::fstat(source, &st) != 0)
+        throw InputError(fmt::format("{}: cannot read the temporary file: {}", name, std::strerror(errno)));
     }
-    feed_newest_first(scanner, all);
+    feed_file_backwards(scanner, source, st.st_size, name, buffer);
   } else {
     scanner.feed(std::string_view(buffer.data(), got));
     for (;;) {

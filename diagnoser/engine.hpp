@@ -17,6 +17,10 @@ struct SampleFacts {
   bool join_wrapped = false;
 };
 
+// Block size for reading newest-first files backwards (default 4 MiB); tests
+// use tiny blocks so that lines cross block boundaries. 0 restores the default.
+void set_backward_block_bytes(size_t bytes);
+
 // Looks at the first lines of an input.
 SampleFacts inspect_sample(std::string_view sample);
 

@@ -170,7 +170,8 @@ void Scanner::process_block(const char* begin, size_t size, std::uint64_t first_
   }
   flush();
   line += static_cast<std::uint64_t>(std::count(cursor, end, '\n'));
-  line_number_ = std::max(line_number_, line - 1);
+  // Reversed input comes one line at a time: the position is that line.
+  line_number_ = reversed_ ? first_line : std::max(line_number_, line - 1);
   // Settle after every block (a read of up to 4 MiB): open attempts, and so
   // memory, stay bounded by what one block and the quiet window hold.
   tracker_.settle_by_log(line_number_);

@@ -23,8 +23,13 @@ class Scanner {
   // Pluto-style wrapped lines (a message continued on the next, unprefixed line).
   void set_join_wrapped(bool join) { join_wrapped_ = join; }
   void feed(std::string_view bytes);
-  // One line with a known line number (used for newest-first input).
+  // One line with a known line number (used for newest-first input, replayed
+  // from its last line to its first: call set_reversed(true) first).
   void feed_line(std::string_view line, std::uint64_t line_number);
+  void set_reversed(bool reversed) {
+    reversed_ = reversed;
+    tracker_.set_reversed(reversed);
+  }
   void finish();
   std::uint64_t lines() const { return line_number_; }
 
@@ -39,6 +44,7 @@ class Scanner {
   std::string carry_;
   bool skipping_ = false;  // inside the cut-off tail of an overlong line
   bool join_wrapped_ = false;
+  bool reversed_ = false;  // lines come from the last to the first (feed_line)
   std::uint64_t line_number_ = 0;  // lines completed so far
   std::vector<Match> matches_;
 };

@@ -256,7 +256,8 @@ void Tracker::flush_ready() {
 void Tracker::settle_by_log(std::uint64_t current_line) {
   std::vector<std::uint64_t> done;
   for (const auto& [seq, a] : open_) {
-    std::uint64_t quiet = current_line > a->last_line ? current_line - a->last_line : 0;
+    std::uint64_t quiet = reversed_ ? (a->last_line > current_line ? a->last_line - current_line : 0)
+                                    : (current_line > a->last_line ? current_line - a->last_line : 0);
     double quiet_time = (last_time_ >= 0 && a->last_time >= 0) ? last_time_ - a->last_time : -1;
     if ((a->terminal && (quiet > kSettledQuietLines || quiet_time > kSettledQuietSeconds)) || quiet > kIdleLines ||
         quiet_time > kIdleSeconds)

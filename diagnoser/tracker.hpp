@@ -28,6 +28,9 @@ class Tracker {
   void on_record(std::uint64_t line, const LineInfo& info, std::string_view text, std::vector<Match>& matches);
   // Settles attempts that went quiet in log terms (lines / log time).
   void settle_by_log(std::uint64_t current_line);
+  // Newest-first input replayed oldest first: line numbers fall as the log's
+  // time advances, so "quiet" is measured downwards.
+  void set_reversed(bool reversed) { reversed_ = reversed; }
   // Settles by wall clock (--follow).
   void set_wall(double now) { wall_ = now; }
   void settle_by_wall(double now, double settle_seconds, double idle_seconds);
@@ -57,6 +60,7 @@ class Tracker {
   std::unordered_map<int, std::pair<std::string, std::string>> thread_pair_;  // thread -> (local, remote)
   std::uint64_t latest_ = 0;
   int peer_restart_ = -1;  // synthetic pattern x_peer_new_ike_sa, -1 if the catalogue has none
+  bool reversed_ = false;
   std::uint64_t daemon_ = 0;  // the open attempt of daemon-wide lines (start-up, config loading), 0 if none
 };
 
