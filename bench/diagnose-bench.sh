@@ -10,7 +10,12 @@
 # and prints MB/s for each, ikelab's ratio to each, ikelab's peak memory
 # (/usr/bin/time -v), and checks `ikelab diagnose --json` against the truth.
 #
-# Usage: bench/diagnose-bench.sh [--sizes "100M 1G"] [--formats "charon pluto"] [--dir DIR] [--keep]
+# With --newest-first, the same log written newest line first (tac, as GUI
+# copies list it) is also diagnosed as a file and from standard input, and
+# their peak memory is checked the same way (read backwards in blocks; stdin
+# is spilled to a temporary file): flat from the smallest to the largest size.
+#
+# Usage: bench/diagnose-bench.sh [--sizes "100M 1G"] [--formats "charon pluto"] [--dir DIR] [--keep] [--newest-first]
 # Generated files go to DIR (default build/bench-data) and are removed at the
 # end unless --keep. Never committed.
 set -euo pipefail
@@ -22,13 +27,15 @@ sizes="100M 1G"
 formats="charon pluto"
 dir=$top/build/bench-data
 keep=0
+newest=0
 while [ $# -gt 0 ]; do
   case $1 in
     --sizes) sizes=$2; shift 2 ;;
     --formats) formats=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --newest-first) newest=1; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "diagnose-bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -108,6 +115,19 @@ for fmt in $formats; do
     printf '  target: diagnosis 100%% right ...................... %s\n' "$v"
     sed 's/^/    /' "$dir/gw-check.txt" | { [ $v = PASS ] && head -1 || cat; }
     peak[$fmt-$size]=$ik_rss
+    if [ $newest = 1 ]; then
+      rev=$dir/gw-$fmt-$size.rev.log
+      tac "$log" > "$rev"
+      run ikelab-rev /dev/null "$ikelab" diagnose "$rev"
+      rev_rss=$rss_kb rev_cpu=$cpu
+      run ikelab-rev-stdin /dev/null sh -c 'exec "$1" diagnose - < "$2"' sh "$ikelab" "$rev"
+      rev_in_rss=$rss_kb
+      printf '  %-16s %9s MB/s  peak RSS %s KiB (file), %s KiB (stdin, spilled to a temporary file)\n' \
+        "newest first" "$(mbps "$bytes" "$rev_cpu")" "$rev_rss" "$rev_in_rss"
+      peak[rev-$fmt-$size]=$rev_rss
+      peak[revin-$fmt-$size]=$rev_in_rss
+      rm -f "$rev"
+    fi
     rm -f "$log" "$dir/gw-diag.json"
   done
   # Flat memory: the largest size may use at most 25% (and 4 MiB) more than the smallest.
@@ -118,6 +138,15 @@ for fmt in $formats; do
     if [ "$large" -le $((small * 5 / 4 + 4096)) ]; then v=PASS; else v=FAIL; status=1; fi
     printf '\n%s target: memory flat as the file grows (%s: %s KiB, %s: %s KiB) ... %s\n' \
       "$fmt" "$1" "$small" "${!#}" "$large" "$v"
+    if [ $newest = 1 ]; then
+      for kind in rev revin; do
+        small=${peak[$kind-$fmt-$1]}
+        eval "large=\${peak[$kind-$fmt-\${$#}]}"
+        if [ "$large" -le $((small * 5 / 4 + 4096)) ] && [ "$large" -lt $((64 * 1024)) ]; then v=PASS; else v=FAIL; status=1; fi
+        printf '%s target: newest-first (%s) memory flat and < 64 MiB (%s: %s KiB, %s: %s KiB) ... %s\n' \
+          "$fmt" "$([ $kind = rev ] && echo file || echo stdin)" "$1" "$small" "${!#}" "$large" "$v"
+      done
+    fi
   fi
 done
 printf '\noverall: %s\n' "$([ $status = 0 ] && echo PASS || echo FAIL)"
