@@ -9,6 +9,9 @@
 
 #include <fmt/core.h>
 
+#include <chrono>
+#include <thread>
+
 namespace fs = std::filesystem;
 
 namespace ikelab::harness {
@@ -133,7 +136,15 @@ class PlutoPeer final : public LabPeer {
 
   std::string load() override {
     auto r = control().add_connection(daemon_.paths().ipsec_conf, config_.connection);
-    if (!r.ok()) return tool_problem("addconn", r);
+    if (!r.ok()) {
+      // addconn prints nothing when pluto refuses the connection (it only
+      // exits with pluto's reply code); pluto's own reason is in its log:
+      // "site1": failed to add connection: IKE DH algorithm 'modp1024' is not supported
+      std::string problem = tool_problem("addconn", r);
+      const auto reason = pluto_refusal();
+      if (!reason.empty()) problem += (problem.empty() || problem.back() == '\n' ? "" : "\n") + reason;
+      return problem;
+    }
     return {};
   }
 
@@ -183,6 +194,32 @@ class PlutoPeer final : public LabPeer {
 
  private:
   PlutoControl control() const { return PlutoControl{netns_, daemon_.ctl_socket()}; }
+
+  // pluto's log lines about refusing this case's connection, e.g.
+  // `"site1": failed to add connection: ...` (the log is written before pluto
+  // answers addconn; a short wait covers a slow flush).
+  std::string pluto_refusal() const {
+    const std::string needle = fmt::format("\"{}\": failed to add connection", config_.connection);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+    for (;;) {
+      std::string found;
+      try {
+        const std::string log = read_text_file(daemon_.paths().logfile);
+        size_t pos = 0;
+        while ((pos = log.find(needle, pos)) != std::string::npos) {
+          const size_t begin = log.rfind('\n', pos);
+          const size_t end = log.find('\n', pos);
+          found += log.substr(begin == std::string::npos ? 0 : begin + 1,
+                              end == std::string::npos ? std::string::npos : end - (begin == std::string::npos ? 0 : begin + 1));
+          found += '\n';
+          pos = end == std::string::npos ? log.size() : end;
+        }
+      } catch (const std::exception&) {
+      }
+      if (!found.empty() || std::chrono::steady_clock::now() >= deadline) return last_lines(found, 5);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
 
   std::string netns_;
   PeerFiles files_;
