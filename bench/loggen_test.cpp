@@ -1,6 +1,7 @@
 // Unit tests of the benchmark's log generator and truth check (no daemons).
 #include "bench/loggen/generator.hpp"
 #include "bench/loggen/log_template.hpp"
+#include "bench/loggen/manifest.hpp"
 #include "bench/loggen/rule_patterns.hpp"
 #include "bench/loggen/truth_check.hpp"
 
@@ -22,14 +23,7 @@ using namespace ikelab::bench;
 const std::string kBenchDir = IKELAB_BENCH_DIR;
 
 std::vector<LogTemplate> manifest_templates(Dialect dialect) {
-  auto root = YAML::LoadFile(kBenchDir + "/templates/manifest.yaml");
-  std::vector<LogTemplate> out;
-  for (const auto& e : root[dialect == Dialect::charon ? "charon" : "pluto"]) {
-    auto path = (std::filesystem::path(kBenchDir) / "templates" / e["log"].as<std::string>()).lexically_normal();
-    out.push_back(load_template(path.string(), dialect, e["fault"].as<std::string>(), 1));
-    out.back().name = e["log"].as<std::string>();
-  }
-  return out;
+  return load_manifest(kBenchDir + "/templates/manifest.yaml", dialect, IKELAB_EXPECTED_DIR);
 }
 
 struct Generated {
@@ -86,6 +80,54 @@ TEST(LogTemplates, MissingFileIsAnErrorNamingIt) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/x.log"), std::string::npos);
   }
+}
+
+TEST(Manifest, ScenarioVersionAndSideComeFromThePath) {
+  auto c = template_origin("bench/templates/charon/psk_mismatch/ike2-initiator.log");
+  EXPECT_EQ(c.scenario, "psk_mismatch");
+  EXPECT_EQ(c.ike_version, 2);
+  EXPECT_EQ(c.side, "initiator");
+  auto p = template_origin("tests/data/logs/pluto/pluto_resp_psk_mismatch/ike1/responder/pluto.log");
+  EXPECT_EQ(p.scenario, "pluto_resp_psk_mismatch");
+  EXPECT_EQ(p.ike_version, 1);
+  EXPECT_EQ(p.side, "responder");
+  EXPECT_THROW(template_origin("some/gateway.log"), std::runtime_error);
+}
+
+// The truth is what expected/ says of that side's view, list or id, and its xfail.
+TEST(Manifest, TruthIsReadFromExpected) {
+  auto t = expected_truth(IKELAB_EXPECTED_DIR, {"psk_mismatch", 2, "initiator"});
+  EXPECT_EQ(t.text, "[psk_mismatch]");  // an initiator told AUTHENTICATION_FAILED cannot tell
+  EXPECT_FALSE(t.known_gap);
+  EXPECT_EQ(expected_truth(IKELAB_EXPECTED_DIR, {"psk_mismatch", 2, "responder"}).text, "psk_mismatch");
+  EXPECT_THROW(expected_truth(IKELAB_EXPECTED_DIR, {"no_such_scenario", 1, "initiator"}), std::runtime_error);
+  // daemon_start_failed: the initiator never started an attempt (no_attempt).
+  EXPECT_THROW(expected_truth(IKELAB_EXPECTED_DIR, {"daemon_start_failed", 2, "initiator"}), std::runtime_error);
+}
+
+TEST(Manifest, EveryTemplateTruthMatchesItsExpectedFile) {
+  for (auto dialect : {Dialect::charon, Dialect::pluto})
+    for (const auto& t : manifest_templates(dialect)) {
+      auto origin = template_origin(t.path);
+      EXPECT_EQ(t.fault, expected_truth(IKELAB_EXPECTED_DIR, origin).text) << t.path;
+      EXPECT_EQ(t.role, origin.side) << t.path;
+      EXPECT_EQ(t.ike_version, origin.ike_version) << t.path;
+    }
+}
+
+TEST(Manifest, AFaultKeyIsAnErrorNamingTheLine) {
+  auto dir = std::filesystem::temp_directory_path() / ("ikl-manifest-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "m.yaml") << "charon:\n  - {log: " << kBenchDir
+                                << "/templates/charon/psk_mismatch/ike2-responder.log, fault: none}\n";
+  try {
+    load_manifest((dir / "m.yaml").string(), Dialect::charon, IKELAB_EXPECTED_DIR);
+    ADD_FAILURE() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("m.yaml:2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("expected/"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Generator, CharonSyslogLinesInTimeOrderWithDistinctAttempts) {
@@ -175,9 +217,9 @@ class TruthCheck : public ::testing::Test {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("ikl-truth-" + std::to_string(::getpid()));
   void SetUp() override {
     std::filesystem::create_directories(dir);
-    std::ofstream(dir / "t.tsv") << "# n\tremote\tconnection\trole\tike\tfault\ttemplate\n"
-                                 << "1\t100.64.0.1\tsite1\tresponder\t2\tpsk_mismatch\ta.log\n"
-                                 << "2\t100.64.0.2\tbranch2\tinitiator\t1\twrong_id_initiator\tb.log\n"
+    std::ofstream(dir / "t.tsv") << "# n\tremote\tconnection\trole\tike\ttruth\ttemplate\tgap\n"
+                                 << "1\t100.64.0.1\tsite1\tresponder\t2\tpsk_mismatch\ta.log\t-\n"
+                                 << "2\t100.64.0.2\tbranch2\tinitiator\t1\t[wrong_id_initiator]\tb.log\txfail\n"
                                  << "# attempts 2\n";
   }
   void TearDown() override { std::filesystem::remove_all(dir); }
@@ -193,6 +235,29 @@ TEST_F(TruthCheck, AllRightWithExactFaultOrListedCandidate) {
   EXPECT_TRUE(r.all_right());
   EXPECT_EQ(r.exact, 1u);
   EXPECT_EQ(r.via_candidates, 1u);
+}
+
+TEST_F(TruthCheck, ScalarTruthIsExactListTruthNeedsEveryIdAmongFaultAndCandidates) {
+  // psk_mismatch (scalar): a candidate is not enough.
+  auto r = check(R"({"diagnoses":[{"fault":"wrong_id_initiator","candidates":["psk_mismatch"],"remote":"100.64.0.1"},
+    {"fault":"wrong_id_initiator","remote":"100.64.0.2"}]})");
+  EXPECT_FALSE(r.all_right());
+  EXPECT_EQ(r.right(), 1u);
+  EXPECT_EQ(r.by_template["a.log"].wrong.size(), 1u);
+  EXPECT_EQ(r.wrong_known_gap, 0u);
+  EXPECT_TRUE(meets_truth("[a, b]", "a", {"b"}));
+  EXPECT_TRUE(meets_truth("[a, b]", "c", {"b", "a"}));
+  EXPECT_FALSE(meets_truth("[a, b]", "a", {"c"}));
+  EXPECT_FALSE(meets_truth("a", "b", {"a"}));
+  EXPECT_TRUE(meets_truth("none", "none", {}));
+}
+
+TEST_F(TruthCheck, WrongInAKnownGapIsCountedApart) {
+  auto r = check(R"({"diagnoses":[{"fault":"psk_mismatch","remote":"100.64.0.1"},{"fault":"none","remote":"100.64.0.2"}]})");
+  EXPECT_FALSE(r.all_right());
+  EXPECT_EQ(r.wrong_known_gap, 1u);
+  EXPECT_TRUE(r.by_template["b.log"].known_gap);
+  EXPECT_EQ(r.by_template["b.log"].wrong["none"], 1u);
 }
 
 TEST_F(TruthCheck, AttemptWithoutRemoteIsFoundByConnection) {

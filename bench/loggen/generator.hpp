@@ -27,7 +27,9 @@ struct GeneratorResult {
 };
 
 // Writes the log to `log` and one truth row per attempt to `truth`:
-// "n<TAB>remote<TAB>connection<TAB>role<TAB>ike<TAB>fault<TAB>template".
+// "n<TAB>remote<TAB>connection<TAB>role<TAB>ike<TAB>truth<TAB>template<TAB>gap", truth
+// as written in expected/ (an id, or "[a, b]"), gap "xfail" when expected/
+// marks that view a known diagnoser gap, else "-".
 GeneratorResult generate(const std::vector<LogTemplate>& templates, const DaemonHeader& header,
                          const GeneratorOptions& options, std::FILE* log, std::FILE* truth);
 

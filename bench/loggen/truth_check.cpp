@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -12,7 +13,8 @@ namespace ikelab::bench {
 namespace {
 
 struct TruthRow {
-  std::string remote, connection, fault, templ;
+  std::string remote, connection, truth, templ;
+  bool known_gap = false;
   int diagnoses = 0;
 };
 
@@ -22,7 +24,29 @@ void note(TruthReport& r, std::string text) {
   if (r.problems.size() < kMaxProblems) r.problems.push_back(std::move(text));
 }
 
+// "[a, b]" -> {a, b}; "a" -> {a}.
+std::vector<std::string> truth_ids(const std::string& truth) {
+  if (truth.empty() || truth.front() != '[') return {truth};
+  std::vector<std::string> ids;
+  std::string inner = truth.substr(1, truth.size() >= 2 ? truth.size() - 2 : 0);
+  std::istringstream in(inner);
+  for (std::string id; std::getline(in, id, ',');) {
+    id.erase(0, id.find_first_not_of(' '));
+    id.erase(id.find_last_not_of(' ') + 1);
+    if (!id.empty()) ids.push_back(id);
+  }
+  return ids;
+}
+
 }  // namespace
+
+bool meets_truth(const std::string& truth, const std::string& fault, const std::vector<std::string>& candidates) {
+  if (truth.empty() || truth.front() != '[') return fault == truth;
+  auto ids = truth_ids(truth);
+  return !ids.empty() && std::all_of(ids.begin(), ids.end(), [&](const std::string& id) {
+    return fault == id || std::find(candidates.begin(), candidates.end(), id) != candidates.end();
+  });
+}
 
 TruthReport check_truth(const std::string& truth_path, const std::string& json_path) {
   std::ifstream truth(truth_path);
@@ -34,20 +58,28 @@ TruthReport check_truth(const std::string& truth_path, const std::string& json_p
   while (std::getline(truth, line)) {
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> f;
     std::istringstream in(line);
-    std::string n, remote, connection, role, ike, fault, templ;
-    if (!std::getline(in, n, '\t') || !std::getline(in, remote, '\t') || !std::getline(in, connection, '\t') ||
-        !std::getline(in, role, '\t') || !std::getline(in, ike, '\t') || !std::getline(in, fault, '\t') ||
-        !std::getline(in, templ))
-      throw std::runtime_error(fmt::format("{}:{}: expected 7 tab-separated fields", truth_path, line_no));
-    by_remote.emplace(remote, rows.size());
-    by_connection.emplace(connection, rows.size());
-    rows.push_back({remote, connection, fault, templ, 0});
+    for (std::string field; std::getline(in, field, '\t');) f.push_back(field);
+    if (f.size() != 7 && f.size() != 8)
+      throw std::runtime_error(fmt::format("{}:{}: expected 8 tab-separated fields (n remote connection role ike "
+                                           "truth template gap)",
+                                           truth_path, line_no));
+    TruthRow row{f[1], f[2], f[5], f[6], f.size() == 8 && f[7] == "xfail", 0};
+    by_remote.emplace(row.remote, rows.size());
+    by_connection.emplace(row.connection, rows.size());
+    rows.push_back(std::move(row));
   }
 
   TruthReport r;
   r.attempts = rows.size();
-  for (const auto& row : rows) ++r.by_fault[row.fault].total;
+  for (const auto& row : rows) {
+    ++r.by_fault[row.truth].total;
+    TemplateTally& t = r.by_template[row.templ];
+    t.truth = row.truth;
+    t.known_gap = row.known_gap;
+    ++t.total;
+  }
 
   std::ifstream json(json_path);
   if (!json) throw std::runtime_error(fmt::format("{}: cannot open", json_path));
@@ -84,29 +116,44 @@ TruthReport check_truth(const std::string& truth_path, const std::string& json_p
     TruthRow& row = rows[index];
     if (++row.diagnoses > 1) {
       ++r.duplicates;
+      ++r.by_template[row.templ].duplicates;
       note(r, fmt::format("attempt {} ({}) diagnosed again: {}", row.connection, row.templ, fault));
       continue;
     }
     ++r.found;
-    FaultTally& tally = r.by_fault[row.fault];
-    if (fault == row.fault) {
-      ++r.exact;
-      ++tally.exact;
-      continue;
-    }
-    bool listed = false;
+    std::vector<std::string> candidates;
     if (d.contains("candidates"))
       for (const auto& c : d["candidates"])
-        if (c.is_string() && c.get_ref<const std::string&>() == row.fault) listed = true;
-    if (listed) {
-      ++r.via_candidates;
-      ++tally.via_candidates;
-    } else {
-      note(r, fmt::format("attempt {} ({}): expected {}, got {}", row.connection, row.templ, row.fault, fault));
+        if (c.is_string()) candidates.push_back(c.get<std::string>());
+    FaultTally& tally = r.by_fault[row.truth];
+    TemplateTally& templ = r.by_template[row.templ];
+    if (meets_truth(row.truth, fault, candidates)) {
+      ++templ.right;
+      if (fault == truth_ids(row.truth).front()) {
+        ++r.exact;
+        ++tally.exact;
+      } else {
+        ++r.via_candidates;
+        ++tally.via_candidates;
+      }
+      continue;
     }
+    std::string got = fault;
+    if (!candidates.empty()) {
+      got += " (candidates";
+      for (const auto& c : candidates) got += " " + c;
+      got += ")";
+    }
+    ++templ.wrong[got];
+    if (row.known_gap) ++r.wrong_known_gap;
+    note(r, fmt::format("attempt {} ({}): expected {}, got {}{}", row.connection, row.templ, row.truth, got,
+                        row.known_gap ? " [known gap: xfail in expected/]" : ""));
   }
   for (const auto& row : rows)
-    if (row.diagnoses == 0) note(r, fmt::format("attempt {} ({}, {}) not found", row.connection, row.remote, row.templ));
+    if (row.diagnoses == 0) {
+      ++r.by_template[row.templ].missing;
+      note(r, fmt::format("attempt {} ({}, {}) not found", row.connection, row.remote, row.templ));
+    }
   return r;
 }
 
