@@ -5,6 +5,9 @@
 #include "bench/loggen/rule_patterns.hpp"
 #include "bench/loggen/truth_check.hpp"
 
+#include "diagnoser/diagnoser.hpp"
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -291,3 +294,78 @@ TEST_F(TruthCheck, BadJsonIsAnErrorNamingTheFile) {
 }
 
 }  // namespace
+
+namespace {
+
+// A busy gateway built by the generator from real captured logs only, more
+// than one 4 MiB read long, at `rate` new attempts per second; every attempt
+// must be diagnosed once and as expected/ says.
+TruthReport busy_gateway(Dialect dialect, const std::vector<std::string>& logs, double rate) {
+  auto dir = std::filesystem::temp_directory_path() / ("ikl-busy-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream m(dir / "m.yaml");
+    m << (dialect == Dialect::charon ? "charon:\n" : "pluto:\n");
+    for (const auto& l : logs) m << "  - {log: " << kBenchDir << "/templates/" << l << "}\n";
+  }
+  auto templates = load_manifest((dir / "m.yaml").string(), dialect, IKELAB_EXPECTED_DIR);
+  auto header = load_header(templates.front().path, dialect);
+  GeneratorOptions o;
+  o.dialect = dialect;
+  o.target_bytes = 9'000'000;
+  o.attempts_per_second = rate;
+  std::FILE* log = std::fopen((dir / "gw.log").c_str(), "w");
+  std::FILE* truth = std::fopen((dir / "gw.truth").c_str(), "w");
+  generate(templates, header, o, log, truth);
+  std::fclose(log);
+  std::fclose(truth);
+  auto diagnoses = ikelab::diag::diagnose_files({dir / "gw.log"});
+  std::ofstream(dir / "gw.json") << ikelab::diag::dump_json(ikelab::diag::to_json(diagnoses));
+  auto report = check_truth((dir / "gw.truth").string(), (dir / "gw.json").string());
+  std::filesystem::remove_all(dir);
+  return report;
+}
+
+std::string wrong_templates(const TruthReport& r) {
+  std::string out;
+  for (const auto& [name, t] : r.by_template)
+    if (t.right != t.total || t.duplicates) {
+      out += fmt::format("{}: {} of {} right, {} again;", name, t.right, t.total, t.duplicates);
+      for (const auto& [got, n] : t.wrong) out += fmt::format(" {}x {}", n, got);
+      out += "\n";
+    }
+  return out;
+}
+
+}  // namespace
+
+// Interleaving bug (fixed in diagnoser/tracker.cpp): an attempt settled once
+// 5000 lines of other attempts had passed. At 500 new attempts a second that
+// is half a second of log time, so an established IKE_SA was closed before its
+// DPD requests, its DPD timeout or the peer's DELETE a few seconds later; those
+// lines became a second attempt (dpd_timeout diagnosed none, and a stray
+// "none" per deleted SA). With timestamps, attempts now settle by log time.
+TEST(BusyGateway, LateLinesOfAnEstablishedCharonSaStayWithTheirAttempt) {
+  auto r = busy_gateway(Dialect::charon,
+                        {"charon/dpd_timeout/ike1-initiator.log", "charon/dpd_timeout/ike2-initiator.log",
+                         "charon/baseline_pubkey/ike1-responder.log", "charon/baseline_eap/ike2-responder.log",
+                         "charon/psk_mismatch/ike1-responder.log", "charon/ts_mismatch/ike1-initiator.log"},
+                        500);
+  ASSERT_GT(r.attempts, 1000u);
+  EXPECT_TRUE(r.all_right()) << wrong_templates(r);
+  EXPECT_EQ(r.duplicates, 0u);
+}
+
+// Same bug, pluto: the responder's retransmitted Main Mode messages (real
+// retransmissions a second apart) were split into two attempts.
+TEST(BusyGateway, RetransmissionsOfAPlutoAttemptStayOneAttempt) {
+  auto r = busy_gateway(Dialect::pluto,
+                        {"../../tests/data/logs/pluto/pluto_guide_auth_method/ike1/responder/pluto.log",
+                         "../../tests/data/logs/pluto/pluto_resp_wrong_remote_gateway/ike1/responder/pluto.log",
+                         "../../tests/data/logs/pluto/pluto_baseline_psk/ike1/responder/pluto.log",
+                         "../../tests/data/logs/pluto/pluto_init_baseline_psk/ike2/initiator/pluto.log"},
+                        500);
+  ASSERT_GT(r.attempts, 1000u);
+  EXPECT_TRUE(r.all_right()) << wrong_templates(r);
+  EXPECT_EQ(r.duplicates, 0u);
+}

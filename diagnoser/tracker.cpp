@@ -120,9 +120,9 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
   const bool only_context_line = only_context;
   if (!only_context_line && sa_key.empty() && pluto_key.empty() && remote.empty() && info.thread >= 0) {
     auto it = thread_pair_.find(info.thread);
-    if (it != thread_pair_.end() && !it->second.second.empty() && !by_thread_.count(info.thread)) {
-      remote = it->second.second;
-      local = it->second.first;
+    if (it != thread_pair_.end() && !it->second.remote.empty() && !by_thread_.count(info.thread)) {
+      remote = it->second.remote;
+      local = it->second.local;
     }
   }
   Attempt* a = nullptr;
@@ -148,7 +148,7 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
 
   if (only_context) {
     if (info.thread >= 0) {
-      thread_pair_[info.thread] = {local, remote};
+      thread_pair_[info.thread] = {local, remote, sa_key};
       if (a) by_thread_[info.thread] = a->seq;
       else by_thread_.erase(info.thread);
     }
@@ -181,11 +181,13 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
   }
   if (a->connection.empty())
     if (auto* conn = capture(matches, "conn")) a->connection = *conn;
+  // The thread's last packet tells the peer, unless that packet was of
+  // another IKE_SA than this line's (a busy gateway's thread moves on).
   if (info.thread >= 0 && (remote.empty() || local.empty())) {
     auto it = thread_pair_.find(info.thread);
-    if (it != thread_pair_.end()) {
-      if (local.empty() && (remote.empty() || remote == it->second.second)) local = it->second.first;
-      if (remote.empty()) remote = it->second.second;
+    if (it != thread_pair_.end() && (sa_key.empty() || it->second.sa_key.empty() || it->second.sa_key == sa_key)) {
+      if (local.empty() && (remote.empty() || remote == it->second.remote)) local = it->second.local;
+      if (remote.empty()) remote = it->second.remote;
     }
   }
   if (a->remote.empty() && !remote.empty()) a->remote = remote;
@@ -258,10 +260,15 @@ void Tracker::settle_by_log(std::uint64_t current_line) {
   for (const auto& [seq, a] : open_) {
     std::uint64_t quiet = reversed_ ? (a->last_line > current_line ? a->last_line - current_line : 0)
                                     : (current_line > a->last_line ? current_line - a->last_line : 0);
-    double quiet_time = (last_time_ >= 0 && a->last_time >= 0) ? last_time_ - a->last_time : -1;
-    if ((a->terminal && (quiet > kSettledQuietLines || quiet_time > kSettledQuietSeconds)) || quiet > kIdleLines ||
-        quiet_time > kIdleSeconds)
-      done.push_back(seq);
+    // With timestamps, an attempt settles by log time only: on a busy
+    // gateway thousands of other attempts' lines can pass between two lines
+    // of one attempt (a DPD or a retransmission seconds later). Lines count
+    // only where the log has no clock, and as the idle bound on memory.
+    // Newest-first input runs backwards in time as well as in lines.
+    const bool timed = last_time_ >= 0 && a->last_time >= 0;
+    double quiet_time = !timed ? -1 : reversed_ ? a->last_time - last_time_ : last_time_ - a->last_time;
+    bool settled = a->terminal && (timed ? quiet_time > kSettledQuietSeconds : quiet > kSettledQuietLines);
+    if (settled || quiet > kIdleLines || quiet_time > kIdleSeconds) done.push_back(seq);
   }
   for (auto seq : done) close(seq);
   flush_ready();

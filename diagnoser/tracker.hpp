@@ -57,7 +57,11 @@ class Tracker {
   std::map<std::uint64_t, Attempt> ready_;
   std::unordered_map<std::string, std::uint64_t> by_sa_, by_pluto_, by_remote_;
   std::unordered_map<int, std::uint64_t> by_thread_;
-  std::unordered_map<int, std::pair<std::string, std::string>> thread_pair_;  // thread -> (local, remote)
+  struct ThreadPeer {
+    std::string local, remote;
+    std::string sa_key;  // IKE_SA of the packet line, empty if it named none
+  };
+  std::unordered_map<int, ThreadPeer> thread_pair_;  // thread -> addresses of its last packet
   std::uint64_t latest_ = 0;
   int peer_restart_ = -1;  // synthetic pattern x_peer_new_ike_sa, -1 if the catalogue has none
   bool reversed_ = false;
