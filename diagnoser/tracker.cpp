@@ -1,5 +1,7 @@
 #include "diagnoser/tracker.hpp"
 
+#include <algorithm>
+
 namespace ikelab::diag {
 
 namespace {
@@ -32,8 +34,16 @@ Tracker::Tracker(const Catalogue& catalogue, Sink sink)
 // it gets a hit of the synthetic pattern x_peer_new_ike_sa (this line).
 void Tracker::note_peer_restart(const Attempt& fresh, std::uint64_t line, std::string_view text) {
   if (peer_restart_ < 0 || fresh.remote.empty() || fresh.connection.empty()) return;
-  for (auto& [seq, old] : open_) {
-    if (seq >= fresh.seq) break;
+  // Only the open attempts with this peer (an index, not a walk over every
+  // open attempt: a busy gateway has thousands open).
+  auto peer = open_by_remote_.find(fresh.remote);
+  if (peer == open_by_remote_.end()) return;
+  auto& seqs = peer->second;
+  seqs.erase(std::remove_if(seqs.begin(), seqs.end(), [this](std::uint64_t s) { return !open_.count(s); }), seqs.end());
+  for (std::uint64_t seq : seqs) {
+    if (seq >= fresh.seq) continue;
+    auto found = open_.find(seq);
+    Attempt* old = found->second.get();
     if (!old->ike_up || old->failed || old->superseded || old->role != fresh.role || old->remote != fresh.remote ||
         old->connection != fresh.connection || old->count(peer_restart_) > 0)
       continue;
@@ -190,7 +200,10 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
       if (remote.empty()) remote = it->second.remote;
     }
   }
-  if (a->remote.empty() && !remote.empty()) a->remote = remote;
+  if (a->remote.empty() && !remote.empty()) {
+    a->remote = remote;
+    open_by_remote_[remote].push_back(a->seq);
+  }
   if (a->local.empty() && !local.empty()) a->local = local;
   if (!a->remote.empty()) by_remote_[a->remote] = a->seq;
   if (info.thread >= 0) by_thread_[info.thread] = a->seq;
@@ -287,6 +300,13 @@ void Tracker::drop_stale_keys() {
   sweep(by_pluto_);
   sweep(by_remote_);
   sweep(by_thread_);
+  if (open_by_remote_.size() > limit)
+    for (auto it = open_by_remote_.begin(); it != open_by_remote_.end();) {
+      auto& seqs = it->second;
+      seqs.erase(std::remove_if(seqs.begin(), seqs.end(), [this](std::uint64_t s) { return !open_.count(s); }),
+                 seqs.end());
+      it = seqs.empty() ? open_by_remote_.erase(it) : std::next(it);
+    }
 }
 
 void Tracker::settle_by_wall(double now, double settle_seconds, double idle_seconds) {

@@ -57,6 +57,7 @@ class Tracker {
   std::map<std::uint64_t, Attempt> ready_;
   std::unordered_map<std::string, std::uint64_t> by_sa_, by_pluto_, by_remote_;
   std::unordered_map<int, std::uint64_t> by_thread_;
+  std::unordered_map<std::string, std::vector<std::uint64_t>> open_by_remote_;  // peer -> attempts (some closed)
   struct ThreadPeer {
     std::string local, remote;
     std::string sa_key;  // IKE_SA of the packet line, empty if it named none
