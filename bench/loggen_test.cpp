@@ -369,3 +369,20 @@ TEST(BusyGateway, RetransmissionsOfAPlutoAttemptStayOneAttempt) {
   EXPECT_TRUE(r.all_right()) << wrong_templates(r);
   EXPECT_EQ(r.duplicates, 0u);
 }
+
+// Interleaving bug (fixed in diagnoser/line_format.cpp): pluto writes the
+// kernel's refusal as `ERROR: "conn" #2: netlink response for Add SA ...`;
+// the state after `ERROR: ` was not read, so the line went to the latest
+// attempt: on a busy gateway another peer's (diagnosed kernel_sa_install_failed)
+// while the true attempt lost it.
+TEST(BusyGateway, PlutoErrorLinesBelongToTheirState) {
+  auto r = busy_gateway(Dialect::pluto,
+                        {"../../tests/data/logs/pluto/pluto_init_kernel_sa_install_failed/ike1/initiator/pluto.log",
+                         "../../tests/data/logs/pluto/pluto_init_kernel_sa_install_failed/ike2/initiator/pluto.log",
+                         "../../tests/data/logs/pluto/pluto_baseline_psk/ike1/responder/pluto.log",
+                         "../../tests/data/logs/pluto/pluto_init_baseline_psk/ike2/initiator/pluto.log",
+                         "../../tests/data/logs/pluto/pluto_resp_psk_mismatch/ike2/responder/pluto.log"},
+                        50);
+  ASSERT_GT(r.attempts, 1000u);
+  EXPECT_TRUE(r.all_right()) << wrong_templates(r);
+}

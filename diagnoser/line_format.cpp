@@ -238,6 +238,14 @@ void read_message(std::string_view s, size_t pos, LineInfo& info) {
     info.dialect = Dialect::pluto;
     info.has_prefix = true;
     if (info.format == Format::unknown) info.format = Format::pluto;
+  } else if (size_t after = pos + 7; s.substr(pos, 8) == "ERROR: \"" && read_pluto_prefix(s, after, info)) {
+    // pluto's `ERROR: "conn" #2: netlink response for Add SA ...`: the state
+    // in it ties the line to its attempt (on a busy gateway the latest
+    // attempt is someone else's).
+    pos = after;
+    info.dialect = Dialect::pluto;
+    info.has_prefix = true;
+    if (info.format == Format::unknown) info.format = Format::pluto;
   }
   info.message = s.substr(pos);
 }
