@@ -178,10 +178,14 @@ SampleFacts inspect_sample(std::string_view sample) {
   long first_early = -1, last_early = -1, first_late = -1, last_late = -1;
   size_t pos = 0;
   int lines = 0;
+  std::vector<size_t> lengths;
   while (pos < sample.size() && lines < 4000) {
     size_t nl = sample.find('\n', pos);
     if (nl == std::string_view::npos) nl = sample.size();
-    LineInfo info = parse_line(sample.substr(pos, nl - pos));
+    std::string_view raw = sample.substr(pos, nl - pos);
+    while (!raw.empty() && (raw.back() == '\r' || raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
+    if (raw.size() >= 20) lengths.push_back(raw.size());
+    LineInfo info = parse_line(raw);
     pos = nl + 1;
     ++lines;
     if (info.livelog_marker) ++livelog;
@@ -223,6 +227,13 @@ SampleFacts inspect_sample(std::string_view sample) {
     facts.newest_first = first_early >= 0 && first_late >= 0 && first_late < first_early && last_early > last_late;
   }
   facts.join_wrapped = charon == 0;
+  // The column a paste was wrapped at: nearly every line is shorter (a few
+  // unbreakable words stick out).
+  if (!lengths.empty()) {
+    auto at = lengths.begin() + static_cast<long>(lengths.size() * 95 / 100);
+    std::nth_element(lengths.begin(), at, lengths.end());
+    facts.wrap_width = *at;
+  }
   return facts;
 }
 
@@ -245,7 +256,7 @@ SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& 
 
   Tracker tracker(catalogue, sink);
   Scanner scanner(catalogue, tracker);
-  scanner.set_join_wrapped(facts.join_wrapped);
+  scanner.set_join_wrapped(facts.join_wrapped, facts.wrap_width);
   if (facts.newest_first) {
     // Replay from the oldest (last) line, reading the file backwards; a pipe
     // is first spilled to an unlinked temporary file.
@@ -289,7 +300,7 @@ SampleFacts scan_text(const Catalogue& catalogue, std::string_view text, const s
   SampleFacts facts = inspect_sample(text.substr(0, kSampleBytes));
   Tracker tracker(catalogue, sink);
   Scanner scanner(catalogue, tracker);
-  scanner.set_join_wrapped(facts.join_wrapped);
+  scanner.set_join_wrapped(facts.join_wrapped, facts.wrap_width);
   if (facts.newest_first) feed_newest_first(scanner, text);
   else scanner.feed(text);
   scanner.finish();
@@ -371,7 +382,7 @@ void StreamDiagnoser::feed(std::string_view bytes) {
   if (!impl_->inspected && !bytes.empty()) {
     impl_->facts = inspect_sample(bytes.substr(0, kSampleBytes));
     impl_->facts.newest_first = false;  // a growing log is always oldest first
-    impl_->scanner.set_join_wrapped(impl_->facts.join_wrapped);
+    impl_->scanner.set_join_wrapped(impl_->facts.join_wrapped, impl_->facts.wrap_width);
     impl_->inspected = true;
   }
   impl_->scanner.feed(bytes);

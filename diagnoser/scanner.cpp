@@ -21,17 +21,29 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Is `cur` the wrapped rest of `prev` (pluto guides and pasted syslog)?
-bool continues(std::string_view prev, std::string_view cur) {
-  prev = trim(prev);
+// Is `cur` the wrapped rest of `prev` (pluto guides and pasted syslog)? A
+// paste wrapped at `width` columns breaks only where the next word did not
+// fit: at a space (dropped), after a '-' or after "..." (kept); the rest of
+// the line carries no prefix of its own.
+bool continues(std::string_view prev, std::string_view cur, size_t width) {
+  while (!prev.empty() && (prev.back() == '\r' || prev.back() == ' ' || prev.back() == '\t')) prev.remove_suffix(1);
   cur = trim(cur);
-  if (prev.empty() || cur.empty()) return false;
-  char c = cur.front();
-  if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+  if (prev.size() < 20 || cur.empty()) return false;
+  const bool cut = prev.back() == '-' || (prev.size() >= 3 && prev.substr(prev.size() - 3) == "...");
+  size_t word = cur.find(' ');
+  size_t hyphen = cur.find('-');
+  if (hyphen != std::string_view::npos && hyphen + 1 < word) word = hyphen + 1;
+  if (word == std::string_view::npos) word = cur.size();
+  // The next word would not have fit on the line: any continuation.
+  const bool full = width > 0 && prev.size() + (cut ? 0 : 1) + word > width;
+  // Pasted guides glue prose onto lines, so the longest line says little
+  // there: a lower-case continuation of a long or cut line.
+  const char c = cur.front();
+  const bool lower = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  const bool looks_cut = cut || (prev.size() >= 40 && prev.back() != '.' && prev.back() != ':' && prev.back() != '|');
+  if (!full && !(lower && looks_cut)) return false;
   if (cur.rfind("packet from", 0) == 0) return false;
-  if (parse_line(cur).has_prefix) return false;
-  bool cut = prev.back() == '-' || (prev.size() >= 3 && prev.substr(prev.size() - 3) == "...");
-  return cut || (prev.size() >= 40 && prev.back() != '.' && prev.back() != ':' && prev.back() != '|');
+  return !parse_line(cur).has_prefix;
 }
 
 }  // namespace
@@ -92,6 +104,67 @@ void Scanner::finish() {
 }
 
 void Scanner::process_block(const char* begin, size_t size, std::uint64_t first_line) {
+  std::uint64_t lines = 0;  // newlines in the block
+  if (join_wrapped_ && join_block(begin, size, first_line)) {
+    scan_block(joined_.data(), joined_.size(), first_line);
+    line_map_.clear();
+    lines = static_cast<std::uint64_t>(std::count(begin, begin + size, '\n'));
+  } else {
+    lines = scan_block(begin, size, first_line);
+  }
+  // Reversed input comes one line at a time: the position is that line.
+  line_number_ = reversed_ ? first_line : std::max(line_number_, first_line + lines - 1);
+  // Settle after every block (a read of up to 4 MiB): open attempts, and so
+  // memory, stay bounded by what one block and the quiet window hold.
+  tracker_.settle_by_log(line_number_);
+}
+
+bool Scanner::join_block(const char* begin, size_t size, std::uint64_t first_line) {
+  const char* end = begin + size;
+  auto next_line = [&](const char* start) {
+    const void* nl = std::memchr(start, '\n', static_cast<size_t>(end - start));
+    return nl ? static_cast<const char*>(nl) : end;
+  };
+  bool any = false;
+  std::string_view prev;
+  for (const char* p = begin; p < end;) {
+    const char* e = next_line(p);
+    std::string_view cur(p, static_cast<size_t>(e - p));
+    if (continues(prev, cur, wrap_width_)) {
+      any = true;
+      break;
+    }
+    prev = cur;
+    p = e + 1;
+  }
+  if (!any) return false;
+  joined_.clear();
+  line_map_.clear();
+  std::string_view last;  // the physical line before, for the join test
+  std::uint64_t line = first_line;
+  for (const char* p = begin; p < end; ++line) {
+    const char* e = next_line(p);
+    std::string_view cur(p, static_cast<size_t>(e - p));
+    if (!line_map_.empty() && continues(last, cur, wrap_width_)) {
+      while (!joined_.empty() && (joined_.back() == '\r' || joined_.back() == ' ' || joined_.back() == '\t'))
+        joined_.pop_back();
+      std::string_view l = trim(last);
+      const bool cut = !l.empty() && (l.back() == '-' || (l.size() >= 3 && l.substr(l.size() - 3) == "..."));
+      if (!cut) joined_.push_back(' ');
+      joined_.append(trim(cur));
+    } else {
+      if (!line_map_.empty()) joined_.push_back('\n');
+      joined_.append(cur);
+      line_map_.push_back(line);
+    }
+    last = cur;
+    p = e + 1;
+  }
+  joined_.push_back('\n');
+  return true;
+}
+
+std::uint64_t Scanner::scan_block(const char* begin, size_t size, std::uint64_t first_line) {
   std::vector<std::pair<unsigned, size_t>> raw;
   raw.reserve(256);
   if (catalogue_.database)
@@ -122,21 +195,6 @@ void Scanner::process_block(const char* begin, size_t size, std::uint64_t first_
     const char* first_end = line_end(record_start);
     std::string_view first(record_start, static_cast<size_t>(first_end - record_start));
     std::string joined;
-    if (join_wrapped_) {
-      const char* next = first_end;
-      for (int extra = 0; extra < 2 && next < end; ++extra) {
-        const char* next_start = next + 1;
-        if (next_start >= end) break;
-        const char* next_end = line_end(next_start);
-        std::string_view cont(next_start, static_cast<size_t>(next_end - next_start));
-        std::string_view prev = extra == 0 ? first : std::string_view(joined).substr(joined.rfind('\n') + 1);
-        if (!continues(prev, cont)) break;
-        if (joined.empty()) joined = std::string(parse_line(first).message);
-        joined += '\n';
-        joined += std::string(trim(cont));
-        next = next_end;
-      }
-    }
     process_record(first, joined, record_line, ids);
     ids.clear();
   };
@@ -145,16 +203,6 @@ void Scanner::process_block(const char* begin, size_t size, std::uint64_t first_
     const char* at = begin + std::min(to, size);
     if (at > begin && at[-1] == '\n') --at;  // a match ending with the newline belongs to its line
     const char* start = line_start_of(at > begin ? at - 1 : at);
-    // Wrapped pluto messages: attribute a hit to the line the message starts on.
-    if (join_wrapped_) {
-      for (int back = 0; back < 2 && start > begin; ++back) {
-        const char* prev_start = line_start_of(start - 1);
-        std::string_view prev(prev_start, static_cast<size_t>(start - 1 - prev_start));
-        std::string_view cur(start, static_cast<size_t>(line_end(start) - start));
-        if (!continues(prev, cur)) break;
-        start = prev_start;
-      }
-    }
     if (start != record_start) {
       flush();
       if (start >= cursor) {
@@ -165,16 +213,14 @@ void Scanner::process_block(const char* begin, size_t size, std::uint64_t first_
         record_line = line - static_cast<std::uint64_t>(std::count(start, cursor, '\n'));
       }
       record_start = start;
+      if (!line_map_.empty() && record_line >= first_line && record_line - first_line < line_map_.size())
+        record_line = line_map_[record_line - first_line];
     }
     ids.push_back(id);
   }
   flush();
   line += static_cast<std::uint64_t>(std::count(cursor, end, '\n'));
-  // Reversed input comes one line at a time: the position is that line.
-  line_number_ = reversed_ ? first_line : std::max(line_number_, line - 1);
-  // Settle after every block (a read of up to 4 MiB): open attempts, and so
-  // memory, stay bounded by what one block and the quiet window hold.
-  tracker_.settle_by_log(line_number_);
+  return line - first_line;
 }
 
 void Scanner::process_record(std::string_view first_line, const std::string& joined, std::uint64_t line_number,

@@ -20,8 +20,14 @@ class Scanner {
 
   Scanner(const Catalogue& catalogue, Tracker& tracker);
 
-  // Pluto-style wrapped lines (a message continued on the next, unprefixed line).
-  void set_join_wrapped(bool join) { join_wrapped_ = join; }
+  // Pluto-style wrapped lines (a message continued on the next, unprefixed
+  // line); `width` is where the sample's lines end (a paste wrapped at N
+  // columns has few lines longer, and breaks a line only where the next word
+  // did not fit).
+  void set_join_wrapped(bool join, size_t width = 0) {
+    join_wrapped_ = join;
+    wrap_width_ = width;
+  }
   void feed(std::string_view bytes);
   // One line with a known line number (used for newest-first input, replayed
   // from its last line to its first: call set_reversed(true) first).
@@ -35,6 +41,11 @@ class Scanner {
 
  private:
   void process_block(const char* begin, size_t size, std::uint64_t first_line);
+  // Joins wrapped lines of a block into `joined_` (one line per message);
+  // false when the block has none.
+  bool join_block(const char* begin, size_t size, std::uint64_t first_line);
+  // Scans one block of complete lines; returns the number of newlines in it.
+  std::uint64_t scan_block(const char* begin, size_t size, std::uint64_t first_line);
   void process_record(std::string_view first_line, const std::string& joined, std::uint64_t line_number,
                       const std::vector<unsigned>& ids);
 
@@ -45,6 +56,9 @@ class Scanner {
   bool skipping_ = false;  // inside the cut-off tail of an overlong line
   bool join_wrapped_ = false;
   bool reversed_ = false;  // lines come from the last to the first (feed_line)
+  size_t wrap_width_ = 0;
+  std::string joined_;                   // the block with wrapped lines joined
+  std::vector<std::uint64_t> line_map_;  // joined line index -> line number in the input
   std::uint64_t line_number_ = 0;  // lines completed so far
   std::vector<Match> matches_;
 };
