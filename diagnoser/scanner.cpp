@@ -28,7 +28,7 @@ std::string_view trim(std::string_view s) {
 bool continues(std::string_view prev, std::string_view cur, size_t width) {
   while (!prev.empty() && (prev.back() == '\r' || prev.back() == ' ' || prev.back() == '\t')) prev.remove_suffix(1);
   cur = trim(cur);
-  if (prev.size() < 20 || cur.empty()) return false;
+  if (prev.empty() || cur.empty()) return false;
   const bool cut = prev.back() == '-' || (prev.size() >= 3 && prev.substr(prev.size() - 3) == "...");
   size_t word = cur.find(' ');
   size_t hyphen = cur.find('-');
@@ -40,7 +40,8 @@ bool continues(std::string_view prev, std::string_view cur, size_t width) {
   // there: a lower-case continuation of a long or cut line.
   const char c = cur.front();
   const bool lower = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-  const bool looks_cut = cut || (prev.size() >= 40 && prev.back() != '.' && prev.back() != ':' && prev.back() != '|');
+  const bool looks_cut =
+      prev.size() >= 20 && (cut || (prev.size() >= 40 && prev.back() != '.' && prev.back() != ':' && prev.back() != '|'));
   if (!full && !(lower && looks_cut)) return false;
   if (cur.rfind("packet from", 0) == 0) return false;
   return !parse_line(cur).has_prefix;
