@@ -449,6 +449,7 @@ const char* known_gap(const std::string& log, const std::string& rewrite) {
       {"pluto_init_wrong_remote_gateway/ike1/responder.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto_init_wrong_remote_gateway/ike2/responder.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto_resp_kernel_sa_install_failed/ike1/initiator.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
+      {"pluto_resp_virtual_ip_no_pool/ike1/initiator.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"wrong_id_initiator/ike1/responder.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
       {"wrong_id_initiator/ike1/responder.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
       {"wrong_id_initiator/ike2/responder.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
