@@ -361,7 +361,10 @@ struct Runner {
     step_done("stop-initiator");
     if (responder && responder->running() && initiator_log && !netns::interrupted()) {
       initiator_log->poll();
-      size_t sent = initiator_log->count_lines_since(initiator_mark, {"sending DELETE for"});
+      // charon: one line per DELETE; pluto: one "deleting state (...) ... and
+      // sending notification" per Delete payload it sends.
+      size_t sent = initiator_log->count_lines_since(initiator_mark, {"sending DELETE for"}) +
+                    initiator_log->count_lines_since(initiator_mark, {"deleting state", "and sending notification"});
       wait_until(
           [&] {
             responder_log->poll();
