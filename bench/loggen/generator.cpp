@@ -200,8 +200,8 @@ GeneratorResult generate(const std::vector<LogTemplate>& templates, const Daemon
       for (std::size_t i = 1; i < a.threads.size(); ++i) a.threads[i] = thread_of(rng);
       a.spis.clear();
       for (int i = 0; i < t.spis; ++i) a.spis.push_back(fmt::format("{:08x}", static_cast<std::uint32_t>(rng())));
-      fmt::print(truth, "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", n + 1, a.peer_addr, a.connection, t.role, t.ike_version,
-                 t.fault, t.name, t.known_gap ? "xfail" : "-");
+      fmt::print(truth, "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", n + 1, a.peer_addr, a.connection, t.role, t.ike_version,
+                 t.fault, t.name, t.known_gap ? "xfail" : "-", t.attempts);
       ++n;
       due.push({a.start_ms + t.lines[0].offset_ms, rng(), slot});
       next_start_ms += 1 + static_cast<std::int64_t>(gap_s(rng) * 1000.0);

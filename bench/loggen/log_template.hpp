@@ -48,6 +48,8 @@ struct LogTemplate {
   std::string fault;
   bool known_gap = false;  // expected/ lists this side in xfail (a known diagnoser gap)
   int weight = 1;
+  // Connection attempts the real log holds (a peer that retried logs two).
+  int attempts = 1;
   std::string role;  // initiator or responder: the part the logging host played
   int ike_version = 0;
   std::vector<TemplateLine> lines;

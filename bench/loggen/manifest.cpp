@@ -68,8 +68,8 @@ std::vector<LogTemplate> load_manifest(const std::string& manifest, Dialect dial
         throw std::runtime_error(fmt::format("{}:{}: 'fault' is not set here: each log's truth is read from "
                                              "expected/<scenario>.yaml (remove the key)",
                                              manifest, line));
-      if (k != "log" && k != "weight")
-        throw std::runtime_error(fmt::format("{}:{}: unknown key '{}' (log, weight)", manifest, line, k));
+      if (k != "log" && k != "weight" && k != "attempts")
+        throw std::runtime_error(fmt::format("{}:{}: unknown key '{}' (log, weight, attempts)", manifest, line, k));
     }
     auto name = entry["log"].as<std::string>();
     auto path = (dir / name).lexically_normal().string();
@@ -82,6 +82,16 @@ std::vector<LogTemplate> load_manifest(const std::string& manifest, Dialect dial
       }
       if (weight < 1) throw std::runtime_error(fmt::format("{}:{}: weight must be a positive integer", manifest, line));
     }
+    int attempts = 1;
+    if (entry["attempts"]) {
+      try {
+        attempts = entry["attempts"].as<int>();
+      } catch (const YAML::Exception&) {
+        attempts = 0;
+      }
+      if (attempts < 1)
+        throw std::runtime_error(fmt::format("{}:{}: attempts must be a positive integer", manifest, line));
+    }
     TemplateOrigin origin = template_origin(path);
     TemplateTruth truth;
     try {
@@ -93,6 +103,7 @@ std::vector<LogTemplate> load_manifest(const std::string& manifest, Dialect dial
     LogTemplate& t = out.back();
     t.name = name;
     t.known_gap = truth.known_gap;
+    t.attempts = attempts;
     if (t.role != origin.side || t.ike_version != origin.ike_version)
       throw std::runtime_error(fmt::format("{}:{}: {}: read as ike{} {} but the path says ike{} {}", manifest, line,
                                            name, t.ike_version, t.role, origin.ike_version, origin.side));

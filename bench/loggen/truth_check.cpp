@@ -16,6 +16,7 @@ struct TruthRow {
   std::string remote, connection, truth, templ;
   bool known_gap = false;
   int diagnoses = 0;
+  int attempts = 1;  // the template's log holds this many attempts
 };
 
 constexpr std::size_t kMaxProblems = 20;
@@ -61,24 +62,34 @@ TruthReport check_truth(const std::string& truth_path, const std::string& json_p
     std::vector<std::string> f;
     std::istringstream in(line);
     for (std::string field; std::getline(in, field, '\t');) f.push_back(field);
-    if (f.size() != 7 && f.size() != 8)
-      throw std::runtime_error(fmt::format("{}:{}: expected 8 tab-separated fields (n remote connection role ike "
-                                           "truth template gap)",
+    if (f.size() < 7 || f.size() > 9)
+      throw std::runtime_error(fmt::format("{}:{}: expected 9 tab-separated fields (n remote connection role ike "
+                                           "truth template gap attempts)",
                                            truth_path, line_no));
-    TruthRow row{f[1], f[2], f[5], f[6], f.size() == 8 && f[7] == "xfail", 0};
+    TruthRow row{f[1], f[2], f[5], f[6], f.size() >= 8 && f[7] == "xfail", 0, 1};
+    if (f.size() == 9) {
+      try {
+        row.attempts = std::stoi(f[8]);
+      } catch (const std::exception&) {
+        row.attempts = 0;
+      }
+      if (row.attempts < 1)
+        throw std::runtime_error(fmt::format("{}:{}: attempts '{}' is not a positive number", truth_path, line_no, f[8]));
+    }
     by_remote.emplace(row.remote, rows.size());
     by_connection.emplace(row.connection, rows.size());
     rows.push_back(std::move(row));
   }
 
   TruthReport r;
-  r.attempts = rows.size();
+  r.attempts = 0;
   for (const auto& row : rows) {
-    ++r.by_fault[row.truth].total;
+    r.attempts += static_cast<std::uint64_t>(row.attempts);
+    r.by_fault[row.truth].total += static_cast<std::uint64_t>(row.attempts);
     TemplateTally& t = r.by_template[row.templ];
     t.truth = row.truth;
     t.known_gap = row.known_gap;
-    ++t.total;
+    t.total += static_cast<std::uint64_t>(row.attempts);
   }
 
   std::ifstream json(json_path);
@@ -114,7 +125,7 @@ TruthReport check_truth(const std::string& truth_path, const std::string& json_p
       continue;
     }
     TruthRow& row = rows[index];
-    if (++row.diagnoses > 1) {
+    if (++row.diagnoses > row.attempts) {
       ++r.duplicates;
       ++r.by_template[row.templ].duplicates;
       note(r, fmt::format("attempt {} ({}) diagnosed again: {}", row.connection, row.templ, fault));
@@ -150,8 +161,8 @@ TruthReport check_truth(const std::string& truth_path, const std::string& json_p
                         row.known_gap ? " [known gap: xfail in expected/]" : ""));
   }
   for (const auto& row : rows)
-    if (row.diagnoses == 0) {
-      ++r.by_template[row.templ].missing;
+    if (row.diagnoses < row.attempts) {
+      r.by_template[row.templ].missing += static_cast<std::uint64_t>(row.attempts - row.diagnoses);
       note(r, fmt::format("attempt {} ({}, {}) not found", row.connection, row.remote, row.templ));
     }
   return r;
