@@ -39,11 +39,13 @@ class Fd {
   int fd_;
 };
 
-// Reads up to `want` bytes (fewer only at end of input).
-size_t read_some(int fd, char* data, size_t want, const std::string& name) {
+// Fills up to `want` bytes through `read_at(got)` (fewer only at end of
+// input), retrying after signals.
+template <typename ReadAt>
+size_t read_full(ReadAt read_at, size_t want, const std::string& name) {
   size_t got = 0;
   while (got < want) {
-    ssize_t n = ::read(fd, data + got, want - got);
+    ssize_t n = read_at(got);
     if (n < 0) {
       if (errno == EINTR) continue;
       throw InputError(fmt::format("{}: cannot read: {}", name, std::strerror(errno)));
@@ -52,6 +54,11 @@ size_t read_some(int fd, char* data, size_t want, const std::string& name) {
     got += static_cast<size_t>(n);
   }
   return got;
+}
+
+// Reads up to `want` bytes (fewer only at end of input).
+size_t read_some(int fd, char* data, size_t want, const std::string& name) {
+  return read_full([&](size_t got) { return ::read(fd, data + got, want - got); }, want, name);
 }
 
 // Newest-first text already in memory: replayed from its last line (the
@@ -73,17 +80,8 @@ void feed_newest_first(Scanner& scanner, std::string_view text) {
 }
 
 size_t pread_some(int fd, char* data, size_t want, off_t offset, const std::string& name) {
-  size_t got = 0;
-  while (got < want) {
-    ssize_t n = ::pread(fd, data + got, want - got, offset + static_cast<off_t>(got));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw InputError(fmt::format("{}: cannot read: {}", name, std::strerror(errno)));
-    }
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
-  return got;
+  return read_full([&](size_t got) { return ::pread(fd, data + got, want - got, offset + static_cast<off_t>(got)); },
+                   want, name);
 }
 
 void write_all(int fd, const char* data, size_t size, const std::string& name) {
