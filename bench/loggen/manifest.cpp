@@ -73,25 +73,19 @@ std::vector<LogTemplate> load_manifest(const std::string& manifest, Dialect dial
     }
     auto name = entry["log"].as<std::string>();
     auto path = (dir / name).lexically_normal().string();
-    int weight = 1;
-    if (entry["weight"]) {
+    auto positive = [&](const char* field) {
+      if (!entry[field]) return 1;
+      int value = 0;
       try {
-        weight = entry["weight"].as<int>();
+        value = entry[field].as<int>();
       } catch (const YAML::Exception&) {
-        weight = 0;
       }
-      if (weight < 1) throw std::runtime_error(fmt::format("{}:{}: weight must be a positive integer", manifest, line));
-    }
-    int attempts = 1;
-    if (entry["attempts"]) {
-      try {
-        attempts = entry["attempts"].as<int>();
-      } catch (const YAML::Exception&) {
-        attempts = 0;
-      }
-      if (attempts < 1)
-        throw std::runtime_error(fmt::format("{}:{}: attempts must be a positive integer", manifest, line));
-    }
+      if (value < 1)
+        throw std::runtime_error(fmt::format("{}:{}: {} must be a positive integer", manifest, line, field));
+      return value;
+    };
+    const int weight = positive("weight");
+    const int attempts = positive("attempts");
     TemplateOrigin origin = template_origin(path);
     TemplateTruth truth;
     try {
