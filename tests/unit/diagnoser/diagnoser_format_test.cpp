@@ -96,18 +96,6 @@ TEST(LineFormat, GarbageIsJustAMessage) {
 
 using Rewrite = std::function<std::string(const std::string& log)>;
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    out.push_back(text.substr(pos, nl - pos));
-    pos = nl + 1;
-  }
-  return out;
-}
-
 std::string map_lines(const std::string& text, const std::function<std::string(const std::string&)>& f) {
   std::string out;
   out.reserve(text.size() * 2);

@@ -13,20 +13,8 @@
 namespace ikelab::diag::test {
 namespace {
 
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    out.push_back(text.substr(pos, nl - pos));
-    pos = nl + 1;
-  }
-  return out;
-}
-
 std::string reversed_text(const std::string& text, bool final_newline = true) {
-  auto lines = split_lines(text);
+  auto lines = lines_of(text);
   std::string out;
   for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
     if (!out.empty()) out += '\n';
@@ -87,7 +75,7 @@ class NewestFirst : public ::testing::TestWithParam<const char*> {
 TEST_P(NewestFirst, ReversedRealLogGivesTheForwardDiagnoses) {
   const std::string text = read_file(kData / GetParam());
   ASSERT_FALSE(text.empty());
-  const auto n = static_cast<std::uint64_t>(split_lines(text).size());
+  const auto n = static_cast<std::uint64_t>(lines_of(text).size());
   TempDir dir;
   auto forward_path = dir.write("forward.log", text);
   auto forward = summarise(diagnose_files({forward_path}, catalogue()), n, false);
@@ -140,7 +128,7 @@ INSTANTIATE_TEST_SUITE_P(LabLogs, NewestFirst, ::testing::ValuesIn(kLogs), [](co
 // A line longer than the scanner's cut (1 MiB) is cut the same way both ways.
 TEST(NewestFirstLongLines, CutLikeForwardReading) {
   const std::string text = read_file(kData / "logs/psk_mismatch/ike1/responder.log");
-  auto lines = split_lines(text);
+  auto lines = lines_of(text);
   ASSERT_GT(lines.size(), 20u);
   lines.insert(lines.begin() + 20, "Nov 22 14:27:27 11[IKE] <1> " + std::string(3 << 20, 'x'));
   std::string with_long;

@@ -27,6 +27,19 @@ inline std::string read_file(const std::filesystem::path& path) {
   return ss.str();
 }
 
+// The lines of a text (a final newline ends the last line, it adds none).
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    out.push_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  return out;
+}
+
 inline bool names(const Diagnosis& d, const std::string& fault) {
   return d.fault == fault || std::find(d.candidates.begin(), d.candidates.end(), fault) != d.candidates.end();
 }
