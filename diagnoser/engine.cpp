@@ -174,6 +174,10 @@ SampleFacts inspect_sample(std::string_view sample) {
                                                            "error notify", "notify error", "deleting ",
                                                            "sending NO_PROPOSAL_CHOSEN"};
   long first_early = -1, last_early = -1, first_late = -1, last_late = -1;
+  // Packet order: charon logs "generating" just before "sending packet" and
+  // "received packet" just before "parsed"; reversed, the pairs swap.
+  int order_up = 0, order_down = 0;
+  std::string_view previous;
   size_t pos = 0;
   int lines = 0;
   std::vector<size_t> lengths;
@@ -207,6 +211,17 @@ SampleFacts inspect_sample(std::string_view sample) {
       if (first_late < 0) first_late = lines;
       last_late = lines;
     }
+    if (info.dialect != Dialect::unknown) {
+      auto has = [](std::string_view text, std::string_view word) { return text.find(word) != std::string_view::npos; };
+      const std::string_view now = info.message;
+      if ((has(previous, "generating ") && has(now, "sending packet")) ||
+          (has(previous, "received packet") && has(now, "parsed ")))
+        ++order_up;
+      if ((has(previous, "sending packet") && has(now, "generating ")) ||
+          (has(previous, "parsed ") && has(now, "received packet")))
+        ++order_down;
+      previous = now;
+    }
   }
   if (livelog > 0) {
     facts.format = Format::livelog;
@@ -219,6 +234,8 @@ SampleFacts inspect_sample(std::string_view sample) {
   facts.dialect = charon >= pluto ? (charon ? Dialect::charon : Dialect::unknown) : Dialect::pluto;
   if (up + down >= 2) {
     facts.newest_first = down > 2 * up;
+  } else if (order_up + order_down >= 2) {
+    facts.newest_first = order_down > 2 * order_up;
   } else {
     // No usable clock: newest first when an attempt's end words lead and its
     // start words trail.

@@ -372,8 +372,7 @@ bool is_pluto_log(const std::string& text) {
 
 // Known gaps (checked like the lab's xfail: a gap that starts passing fails
 // the test until it is removed here). Not reader bugs: what the rewrite
-// removed was the only thing that told the attempts apart, or the
-// newest-first replay gives another diagnosis.
+// removed was the only thing that told the attempts apart.
 const char* known_gap(const std::string& log, const std::string& rewrite) {
   struct Gap {
     const char* log;
@@ -381,72 +380,26 @@ const char* known_gap(const std::string& log, const std::string& rewrite) {
     const char* why;
   };
   static const Gap gaps[] = {
-      {"local_credential_missing/ike2/responder.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"local_credential_missing/ike2/responder.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
       {"pluto/pluto_init_ike_version_mismatch/ike1/responder/charon-cfg2.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto/pluto_init_ike_version_mismatch/ike1/responder/charon.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto/pluto_init_ike_version_mismatch/ike2/responder/charon-cfg2.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto/pluto_init_ike_version_mismatch/ike2/responder/charon.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
-      {"pluto/pluto_init_local_credential_missing/ike2/responder/charon-cfg2.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_local_credential_missing/ike2/responder/charon-cfg2.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_local_credential_missing/ike2/responder/charon.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_local_credential_missing/ike2/responder/charon.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
       {"pluto/pluto_init_user_auth_failed/ike1/responder/charon-cfg2.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto/pluto_init_user_auth_failed/ike1/responder/charon.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
-      {"pluto/pluto_init_wrong_id_initiator/ike2/responder/charon-cfg2.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_id_initiator/ike2/responder/charon-cfg2.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_id_initiator/ike2/responder/charon.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_id_initiator/ike2/responder/charon.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_id_responder/ike2/responder/charon-cfg2.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_id_responder/ike2/responder/charon-cfg2.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_id_responder/ike2/responder/charon.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_id_responder/ike2/responder/charon.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
       {"pluto/pluto_init_wrong_remote_gateway/ike1/responder/charon-cfg2.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto/pluto_init_wrong_remote_gateway/ike1/responder/charon.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto/pluto_init_wrong_remote_gateway/ike2/responder/charon-cfg2.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto/pluto_init_wrong_remote_gateway/ike2/responder/charon.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
-      {"pluto/pluto_init_wrong_rsa_key_initiator/ike1/responder/charon-cfg2.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_rsa_key_initiator/ike1/responder/charon-cfg2.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_rsa_key_initiator/ike1/responder/charon.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_rsa_key_initiator/ike1/responder/charon.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_rsa_key_initiator/ike2/responder/charon-cfg2.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_rsa_key_initiator/ike2/responder/charon-cfg2.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_rsa_key_initiator/ike2/responder/charon.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_init_wrong_rsa_key_initiator/ike2/responder/charon.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
       {"pluto/pluto_resp_kernel_sa_install_failed/ike1/initiator/charon-cfg2.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto/pluto_resp_kernel_sa_install_failed/ike1/initiator/charon.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto/pluto_resp_virtual_ip_no_pool/ike1/initiator/charon-cfg2.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto/pluto_resp_virtual_ip_no_pool/ike1/initiator/charon.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
-      {"pluto/pluto_resp_wrong_rsa_key_responder/ike2/initiator/charon-cfg2.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_resp_wrong_rsa_key_responder/ike2/initiator/charon-cfg2.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_resp_wrong_rsa_key_responder/ike2/initiator/charon.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto/pluto_resp_wrong_rsa_key_responder/ike2/initiator/charon.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
       {"pluto_init_ike_version_mismatch/ike1/responder.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto_init_ike_version_mismatch/ike2/responder.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
-      {"pluto_init_local_credential_missing/ike2/responder.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto_init_local_credential_missing/ike2/responder.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto_init_wrong_id_initiator/ike1/responder.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto_init_wrong_id_initiator/ike1/responder.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto_init_wrong_id_initiator/ike2/responder.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto_init_wrong_id_initiator/ike2/responder.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto_init_wrong_id_responder/ike2/responder.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"pluto_init_wrong_id_responder/ike2/responder.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
       {"pluto_init_wrong_remote_gateway/ike1/responder.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto_init_wrong_remote_gateway/ike2/responder.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto_resp_kernel_sa_install_failed/ike1/initiator.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
       {"pluto_resp_virtual_ip_no_pool/ike1/initiator.log", "*ike_name", "without the <conn|N> prefix the attempts or faults differ (tracker or rules, not the line reader)"},
-      {"wrong_id_initiator/ike1/responder.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"wrong_id_initiator/ike1/responder.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"wrong_id_initiator/ike2/responder.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"wrong_id_initiator/ike2/responder.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"wrong_id_responder/ike2/responder.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"wrong_id_responder/ike2/responder.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"wrong_rsa_key_initiator/ike1/responder.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"wrong_rsa_key_initiator/ike1/responder.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"wrong_rsa_key_initiator/ike2/responder.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"wrong_rsa_key_initiator/ike2/responder.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"wrong_rsa_key_responder/ike2/initiator.log", "GUI copy, newest first", "newest-first replay gives another diagnosis: engine, not the line reader"},
-      {"wrong_rsa_key_responder/ike2/initiator.log", "GUI copy, newest first, CRLF", "newest-first replay gives another diagnosis: engine, not the line reader"},
   };
   for (const auto& g : gaps)
     if (log == g.log && (rewrite == g.rewrite || (std::string(g.rewrite) == "*ike_name" && drops_ike_name(rewrite))))

@@ -144,5 +144,23 @@ TEST(NewestFirstLongLines, CutLikeForwardReading) {
   set_backward_block_bytes(0);
 }
 
+// The order is told by the clock, and where the clock stands still (the lab's
+// logs have whole seconds, most attempts fit in one) by charon's packet order:
+// each captured charon log with packets is recognised reversed, and not as it
+// was written.
+TEST(NewestFirstDetection, EveryCapturedCharonLogBothWays) {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(kData / "logs")) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".log") continue;
+    const std::string text = read_file(entry.path());
+    const SampleFacts forward = inspect_sample(text);
+    if (forward.dialect != Dialect::charon || text.find("sending packet") == std::string::npos) continue;
+    ++checked;
+    EXPECT_FALSE(forward.newest_first) << entry.path();
+    EXPECT_TRUE(inspect_sample(reversed_text(text)).newest_first) << entry.path();
+  }
+  EXPECT_GT(checked, 100);
+}
+
 }  // namespace
 }  // namespace ikelab::diag::test
