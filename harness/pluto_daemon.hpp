@@ -10,7 +10,7 @@
 // Started with Boost.Process, never through a shell; dies with the
 // orchestrator unless kept.
 
-#include <boost/process/child.hpp>
+#include "harness/daemon_process.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -25,7 +25,7 @@ std::filesystem::path libreswan_program(const std::string& name);
 // Empty if libreswan is installed, else what is missing and how to get it.
 std::string libreswan_missing();
 
-class PlutoDaemon {
+class PlutoDaemon : public DaemonProcess {
  public:
   struct Paths {
     std::filesystem::path ipsec_conf;
@@ -39,41 +39,22 @@ class PlutoDaemon {
 
   // xfrm_standin: preload harness/pluto_xfrm_standin.cpp (see there).
   PlutoDaemon(std::string netns, Paths paths, bool xfrm_standin, bool die_with_parent = true);
-  ~PlutoDaemon();  // SIGKILL if still running (stop() is the orderly way)
-  PlutoDaemon(const PlutoDaemon&) = delete;
-  PlutoDaemon& operator=(const PlutoDaemon&) = delete;
 
   // Throws std::system_error if the process cannot be started at all.
   void start();
   // Waits until pluto.ctl accepts a connection. False if pluto exited or the
-  // deadline passed (see failure()).
+  // deadline passed (see failure()). stop() sends SIGTERM first: "Pluto is
+  // shutting down", DELETEs to the peer.
   bool wait_ready(std::chrono::steady_clock::time_point deadline);
-  bool running();
-  // Graceful: SIGTERM ("Pluto is shutting down", DELETEs to the peer), wait up
-  // to `grace`, then SIGKILL. Same way every time.
-  void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
-  void kill_now();
-  void detach();
 
   std::filesystem::path ctl_socket() const;  // RUNDIR/pluto.ctl
-  int pid() const;
-  const std::string& failure() const { return failure_; }
-  std::string output() const;
   const Paths& paths() const { return paths_; }
-  // Seconds from exec to pluto.ctl answering (0 before ready).
-  double startup_seconds() const { return startup_seconds_; }
 
  private:
   std::string netns_;
   Paths paths_;
   bool xfrm_standin_;
   bool die_with_parent_;
-  boost::process::child child_;
-  bool started_ = false;
-  bool detached_ = false;
-  std::string failure_;
-  std::chrono::steady_clock::time_point started_at_{};
-  double startup_seconds_ = 0;
 };
 
 }  // namespace ikelab::harness
