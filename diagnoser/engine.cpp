@@ -164,7 +164,7 @@ void set_backward_block_bytes(size_t bytes) { backward_block_bytes = bytes ? byt
 
 SampleFacts inspect_sample(std::string_view sample) {
   SampleFacts facts;
-  std::array<int, 8> votes{};
+  std::array<int, kFormatCount> votes{};
   int charon = 0, pluto = 0, livelog = 0, up = 0, down = 0;
   double last = -1;
   // Content order: an attempt's first words come before its last ones.

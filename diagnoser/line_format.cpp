@@ -14,6 +14,7 @@ const char* format_name(Format format) {
     case Format::livelog: return "livelog-table";
     case Format::pluto: return "pluto";
     case Format::logcat: return "logcat";
+    case Format::whack: return "whack";
     case Format::unknown: break;
   }
   return "unknown";
@@ -348,6 +349,18 @@ LineInfo parse_line(std::string_view line) {
       info.has_prefix = true;
       read_message(s, paren + 3, info);
       return info;
+    }
+  }
+  // whack's console output: `002 "site1" #1: initiating IKEv1 Main Mode
+  // connection`, a three-digit reply code before pluto's own prefix.
+  if (s.size() > pos + 5 && is_digit(s[pos]) && is_digit(s[pos + 1]) && is_digit(s[pos + 2]) && s[pos + 3] == ' ' &&
+      (s[pos + 4] == '"' || s.substr(pos + 4, 12) == "packet from " || s.substr(pos + 4, 8) == "ERROR: \"")) {
+    size_t after = pos + 4;
+    LineInfo whack;
+    read_message(s, after, whack);
+    if (whack.dialect == Dialect::pluto) {
+      whack.format = Format::whack;
+      return whack;
     }
   }
   read_message(s, pos, info);

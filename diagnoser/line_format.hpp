@@ -3,11 +3,15 @@
 // charon thread and IKE_SA name, pluto connection/state, logcat, journald)
 // and returns the message behind it. Pure string work, no allocation.
 
+#include <cstddef>
 #include <string_view>
 
 namespace ikelab::diag {
 
-enum class Format { unknown, filelog, syslog, journald, console, livelog, pluto, logcat };
+// whack: pluto's console output (`ipsec whack --initiate`, `ipsec auto --up`),
+// each line `NNN "conn" #N: message` with whack's numeric reply code.
+enum class Format { unknown, filelog, syslog, journald, console, livelog, pluto, logcat, whack };
+inline constexpr size_t kFormatCount = static_cast<size_t>(Format::whack) + 1;
 const char* format_name(Format format);
 
 enum class Dialect { unknown, charon, pluto };

@@ -4,6 +4,7 @@
 #include "harness/pluto_control.hpp"
 #include "harness/pluto_daemon.hpp"
 #include "harness/pluto_nss.hpp"
+#include "harness/redact.hpp"
 #include "harness/swanctl.hpp"
 #include "harness/text_file.hpp"
 
@@ -165,6 +166,7 @@ class PlutoPeer final : public LabPeer {
       return result;
     }
     log.poll();
+    save_whack_output(r.output);
     result.outcome = pluto_initiate_outcome(r.output);
     if (r.timed_out) {
       result.note = fmt::format("whack --initiate reported no end within {:.0f} s; judged by what it printed:\n{}",
@@ -194,6 +196,20 @@ class PlutoPeer final : public LabPeer {
 
  private:
   PlutoControl control() const { return PlutoControl{netns_, daemon_.ctl_socket()}; }
+
+  // What `whack --initiate` printed (pluto's console output, the text a user
+  // pastes from `ipsec auto --up`), kept as a case artefact. It never holds a
+  // secret (pluto sends only status lines); the case's secrets are still
+  // redacted, as everything the lab writes outside the config files is.
+  void save_whack_output(const std::string& output) const {
+    auto secrets = secrets_of(config_.initiator);
+    for (auto& s : secrets_of(config_.responder)) secrets.push_back(std::move(s));
+    try {
+      write_text_file(whack_output_file(files_), redact(output, secrets));
+    } catch (const std::exception&) {
+      // an artefact only: the case does not depend on it
+    }
+  }
 
   // pluto's log lines about refusing this case's connection, e.g.
   // `"site1": failed to add connection: ...` (the log is written before pluto
@@ -229,6 +245,8 @@ class PlutoPeer final : public LabPeer {
 
 }  // namespace
 
+fs::path whack_output_file(const PeerFiles& files) { return files.paths.logdir / "whack-initiate.txt"; }
+
 fs::path peer_log_file(const RenderedHost& host, const PeerFiles& files) {
   return files.paths.logdir / (host.implementation == Implementation::libreswan ? "pluto.log" : "charon.log");
 }
@@ -238,6 +256,7 @@ std::vector<std::pair<fs::path, std::string>> peer_artefacts(const RenderedHost&
   if (host.implementation == Implementation::libreswan) {
     return {{log / "pluto.log", "pluto.log"},
             {log / "pluto.stdout", "pluto.stdout"},
+            {whack_output_file(files), "whack-initiate.txt"},  // an initiator only
             {files.paths.confdir / "ipsec.conf", "ipsec.conf"}};  // never ipsec.secrets
   }
   return {{log / "charon.log", "charon.log"},
