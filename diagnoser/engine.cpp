@@ -24,6 +24,13 @@ namespace {
 constexpr size_t kSampleBytes = 256 * 1024;
 constexpr size_t kReadBytes = 4 * 1024 * 1024;
 std::atomic<size_t> backward_block_bytes{kReadBytes};
+std::atomic<size_t> forward_block_bytes{kReadBytes};
+
+// Hands `bytes` to the scanner in forward_block_bytes pieces (one piece in production).
+void feed_forward(Scanner& scanner, std::string_view bytes) {
+  const size_t block = std::clamp<size_t>(forward_block_bytes.load(), 1, kReadBytes);
+  for (size_t at = 0; at < bytes.size(); at += block) scanner.feed(bytes.substr(at, block));
+}
 
 class Fd {
  public:
@@ -161,6 +168,7 @@ void feed_file_backwards(Scanner& scanner, int fd, off_t size, const std::string
 }  // namespace
 
 void set_backward_block_bytes(size_t bytes) { backward_block_bytes = bytes ? bytes : kReadBytes; }
+void set_forward_block_bytes(size_t bytes) { forward_block_bytes = bytes ? bytes : kReadBytes; }
 
 SampleFacts inspect_sample(std::string_view sample) {
   SampleFacts facts;
@@ -299,11 +307,11 @@ SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& 
     }
     feed_file_backwards(scanner, source, st.st_size, name, buffer);
   } else {
-    scanner.feed(std::string_view(buffer.data(), got));
+    feed_forward(scanner, std::string_view(buffer.data(), got));
     for (;;) {
       size_t n = read_some(fd.get(), buffer.data(), kReadBytes, name);
       if (n == 0) break;
-      scanner.feed(std::string_view(buffer.data(), n));
+      feed_forward(scanner, std::string_view(buffer.data(), n));
     }
   }
   scanner.finish();
@@ -317,7 +325,7 @@ SampleFacts scan_text(const Catalogue& catalogue, std::string_view text, const s
   Scanner scanner(catalogue, tracker);
   scanner.set_join_wrapped(facts.join_wrapped, facts.wrap_width);
   if (facts.newest_first) feed_newest_first(scanner, text);
-  else scanner.feed(text);
+  else feed_forward(scanner, text);
   scanner.finish();
   tracker.finish();
   return facts;
@@ -405,6 +413,7 @@ void StreamDiagnoser::feed(std::string_view bytes) {
 
 void StreamDiagnoser::tick(double now, double settle_seconds, double idle_seconds) {
   impl_->tracker.set_wall(now);
+  impl_->scanner.release_held();  // a growing log's last message need not wait for more input
   impl_->tracker.settle_by_wall(now, settle_seconds, idle_seconds);
 }
 

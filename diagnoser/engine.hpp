@@ -21,6 +21,10 @@ struct SampleFacts {
 // Block size for reading newest-first files backwards (default 4 MiB); tests
 // use tiny blocks so that lines cross block boundaries. 0 restores the default.
 void set_backward_block_bytes(size_t bytes);
+// Block size for reading oldest-first input forwards (default 4 MiB; the
+// scanner gets one block per call); tests use tiny blocks so that lines and
+// wrapped messages cross block boundaries. 0 restores the default.
+void set_forward_block_bytes(size_t bytes);
 
 // Looks at the first lines of an input.
 SampleFacts inspect_sample(std::string_view sample);

@@ -65,7 +65,7 @@ void Scanner::feed(std::string_view bytes) {
     const char* last_nl = static_cast<const char*>(memrchr(bytes.data(), '\n', bytes.size()));
     if (carry_.empty() && last_nl) {
       size_t size = static_cast<size_t>(last_nl - bytes.data()) + 1;
-      process_block(bytes.data(), size, line_number_ + 1);
+      process_block(bytes.data(), size, next_line_number());
       bytes.remove_prefix(size);
       continue;
     }
@@ -74,11 +74,11 @@ void Scanner::feed(std::string_view bytes) {
     carry_.append(bytes.data(), take);
     bytes.remove_prefix(take);
     if (first_nl) {
-      process_block(carry_.data(), carry_.size(), line_number_ + 1);
+      process_block(carry_.data(), carry_.size(), next_line_number());
       carry_.clear();
     } else if (carry_.size() >= kMaxLine) {
       carry_.push_back('\n');
-      process_block(carry_.data(), carry_.size(), line_number_ + 1);
+      process_block(carry_.data(), carry_.size(), next_line_number());
       carry_.clear();
       skipping_ = true;
     }
@@ -97,14 +97,81 @@ void Scanner::feed_line(std::string_view line, std::uint64_t line_number) {
 void Scanner::finish() {
   if (!carry_.empty()) {
     carry_.push_back('\n');
-    process_block(carry_.data(), carry_.size(), line_number_ + 1);
+    process_block(carry_.data(), carry_.size(), next_line_number());
     carry_.clear();
   }
+  release_held();
   skipping_ = false;
   tracker_.settle_by_log(line_number_);
 }
 
+void Scanner::release_held() {
+  if (held_.empty()) return;
+  std::string held;
+  held.swap(held_);
+  held_lines_ = 0;
+  process_lines(held.data(), held.size(), line_number_ + 1);
+}
+
 void Scanner::process_block(const char* begin, size_t size, std::uint64_t first_line) {
+  if (!join_wrapped_ || reversed_) {
+    process_lines(begin, size, first_line);
+    return;
+  }
+  // The block holds complete lines. Lines at its start that continue the
+  // held message join it; the message is then complete and scanned alone.
+  const char* end = begin + size;
+  auto line_end = [&](const char* p) {
+    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    return nl ? static_cast<const char*>(nl) : end;
+  };
+  if (!held_.empty()) {
+    std::string_view held(held_);
+    held.remove_suffix(1);  // its final newline
+    const size_t last_start = held.rfind('\n');
+    std::string_view prev = last_start == std::string_view::npos ? held : held.substr(last_start + 1);
+    const char* p = begin;
+    std::uint64_t taken = 0;
+    while (p < end) {
+      const char* e = line_end(p);
+      std::string_view cur(p, static_cast<size_t>(e - p));
+      if (!continues(prev, cur, wrap_width_)) break;
+      prev = cur;
+      p = e + 1;
+      ++taken;
+    }
+    if (p > end) p = end;
+    held_.append(begin, static_cast<size_t>(p - begin));
+    held_lines_ += taken;
+    if (p == end && held_.size() < kMaxLine) return;  // it may go on in the next block
+    release_held();
+    first_line = line_number_ + 1;
+    begin = p;
+    if (begin == end) return;
+  }
+  // Hold back the block's last message: from the last line that does not
+  // continue the line before it (a message longer than kMaxLine is not held).
+  const char* last = end - 1;  // the final newline
+  const char* start = static_cast<const char*>(memrchr(begin, '\n', static_cast<size_t>(last - begin)));
+  start = start ? start + 1 : begin;
+  while (start > begin && static_cast<size_t>(end - start) < kMaxLine) {
+    const char* prev_start = static_cast<const char*>(memrchr(begin, '\n', static_cast<size_t>(start - 1 - begin)));
+    prev_start = prev_start ? prev_start + 1 : begin;
+    std::string_view prev(prev_start, static_cast<size_t>(start - 1 - prev_start));
+    std::string_view cur(start, static_cast<size_t>(line_end(start) - start));
+    if (!continues(prev, cur, wrap_width_)) break;
+    start = prev_start;
+  }
+  if (static_cast<size_t>(end - start) >= kMaxLine) {
+    process_lines(begin, size, first_line);
+    return;
+  }
+  if (start > begin) process_lines(begin, static_cast<size_t>(start - begin), first_line);
+  held_.assign(start, static_cast<size_t>(end - start));
+  held_lines_ = static_cast<std::uint64_t>(std::count(start, end, '\n'));
+}
+
+void Scanner::process_lines(const char* begin, size_t size, std::uint64_t first_line) {
   std::uint64_t lines = 0;  // newlines in the block
   if (join_wrapped_ && join_block(begin, size, first_line)) {
     scan_block(joined_.data(), joined_.size(), first_line);

@@ -36,11 +36,18 @@ class Scanner {
     reversed_ = reversed;
     tracker_.set_reversed(reversed);
   }
+  // Scans a message held back at the end of the last block (see held_) now:
+  // for a growing log, when no more input has come for a while.
+  void release_held();
   void finish();
   std::uint64_t lines() const { return line_number_; }
 
  private:
   void process_block(const char* begin, size_t size, std::uint64_t first_line);
+  // process_block without the hold-back of wrapped messages.
+  void process_lines(const char* begin, size_t size, std::uint64_t first_line);
+  // The number of the next line to arrive (after the held-back ones).
+  std::uint64_t next_line_number() const { return line_number_ + held_lines_ + 1; }
   // Joins wrapped lines of a block into `joined_` (one line per message);
   // false when the block has none.
   bool join_block(const char* begin, size_t size, std::uint64_t first_line);
@@ -58,6 +65,12 @@ class Scanner {
   bool reversed_ = false;  // lines come from the last to the first (feed_line)
   size_t wrap_width_ = 0;
   std::string joined_;                   // the block with wrapped lines joined
+  // Joining wrapped lines: the last message of a block (its first line and
+  // the lines that continue it) waits for the next block, whose first lines
+  // may continue it too, so that the join does not depend on where a read
+  // ends. held_lines_ complete lines, the first one numbered line_number_ + 1.
+  std::string held_;
+  std::uint64_t held_lines_ = 0;
   std::vector<std::uint64_t> line_map_;  // joined line index -> line number in the input
   std::uint64_t line_number_ = 0;  // lines completed so far
   std::vector<Match> matches_;

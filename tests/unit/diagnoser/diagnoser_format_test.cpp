@@ -1,6 +1,7 @@
 // Readers: the prefix parser for each format, and whole real logs rewritten
 // into every format users paste (same lines, other wrapping) give the same
 // diagnoses as the original.
+#include "diagnoser/engine.hpp"
 #include "diagnoser/line_format.hpp"
 #include "test_support.hpp"
 
@@ -508,6 +509,58 @@ TEST(WrappedPluto, PatternSplitByTheWrapStillHits) {
     return e.line == line && e.text.find("we require PFS but Quick I1 SA specifies no GROUP_DESCRIPTION") != std::string::npos;
   });
   EXPECT_TRUE(cited) << "evidence should cite line " << line;
+}
+
+// Wrapped pluto messages whose lines fall into two read blocks (4 MiB in
+// production; here down to one byte, so that every line and every wrap
+// crosses a boundary somewhere) are joined exactly as within one block: the
+// diagnoses, their rules and every evidence line (number and joined text) do
+// not depend on where the boundaries fall. Inputs: the second guide's wrapped
+// excerpts (seed 001) and real pluto logs wrapped as in that guide.
+std::string full_signature(const std::vector<Diagnosis>& ds) {
+  std::string out;
+  for (const auto& d : ds) {
+    out += signature(d) + " rule=" + d.rule + " first=" + std::to_string(d.first_line) + "\n";
+    for (const auto& e : d.evidence) out += "  " + std::to_string(e.line) + ": " + e.text + "\n";
+  }
+  return out;
+}
+
+class ForwardBlocks : public ::testing::Test {
+ protected:
+  void TearDown() override { set_forward_block_bytes(0); }
+};
+
+TEST_F(ForwardBlocks, WrappedPlutoMessagesJoinWhereverTheBlocksEnd) {
+  std::vector<std::pair<std::string, std::string>> inputs;  // name, text
+  for (const auto& e : std::filesystem::directory_iterator(kData / "seeds"))
+    if (e.path().filename().string().rfind("001-", 0) == 0) inputs.emplace_back(e.path().filename().string(), read_file(e.path()));
+  for (const char* log : {"logs/pluto/handrun/pfs-v1/pluto-responder.log", "logs/pluto/handrun/vipwrong-v1/pluto-responder.log",
+                          "logs/pluto/pluto_init_esp_proposal_mismatch/ike1/initiator/pluto.log",
+                          "logs/pluto/pluto_init_wrong_id_responder/ike2/initiator/pluto.log"}) {
+    const std::string original = read_file(kData / log);
+    ASSERT_FALSE(original.empty()) << log;
+    for (const auto& [name, rewrite] : pluto_rewrites())
+      if (name.find("wrapped") != std::string::npos) inputs.emplace_back(std::string(log) + ", " + name, rewrite(original));
+  }
+  std::sort(inputs.begin(), inputs.end());
+  size_t joined = 0;  // evidence lines that are wrapped messages joined
+  for (const auto& [name, text] : inputs) {
+    set_forward_block_bytes(0);
+    TempDir dir;
+    const auto file = dir.write("wrapped.log", text);
+    const std::string whole = full_signature(diagnose_files({file}, catalogue()));
+    ASSERT_FALSE(whole.empty()) << name;
+    const auto lines = lines_of(text);
+    for (const auto& d : diagnose_files({file}, catalogue()))
+      for (const auto& e : d.evidence) joined += e.line >= 1 && e.line <= lines.size() && e.text != lines[e.line - 1];
+    for (size_t block : {1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987, 1597}) {
+      set_forward_block_bytes(block);
+      EXPECT_EQ(full_signature(diagnose_files({file}, catalogue())), whole) << name << ", file in blocks of " << block;
+      EXPECT_EQ(full_signature(diagnose_text(text, file.string(), catalogue())), whole) << name << ", text in blocks of " << block;
+    }
+  }
+  EXPECT_GT(joined, 10u) << "the inputs should cite wrapped messages";
 }
 
 TEST(FormatDetection, NamesTheFormat) {
