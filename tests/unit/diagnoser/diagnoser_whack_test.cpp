@@ -180,6 +180,33 @@ INSTANTIATE_TEST_SUITE_P(Lab, WhackCapture, ::testing::ValuesIn(kExpect), [](con
   return name;
 });
 
+// The earlier hand-run captures (tests/data/logs/pluto/handrun, README there)
+// with a pluto initiator kept whack's output as initiate-output.txt: each
+// gives what the first attempt of its pluto-initiator.log gives.
+TEST(WhackHandRun, SaysWhatThePlutoLogSays) {
+  size_t checked = 0;
+  for (const auto& dir : std::filesystem::directory_iterator(kData / "logs/pluto/handrun")) {
+    const auto console_file = dir.path() / "initiate-output.txt";
+    const auto log_file = dir.path() / "pluto-initiator.log";
+    if (!std::filesystem::exists(console_file) || !std::filesystem::exists(log_file)) continue;
+    ++checked;
+    const auto name = dir.path().filename().string();
+    auto console = diagnose_files({console_file}, catalogue());
+    auto log = diagnose_files({log_file}, catalogue());
+    ASSERT_EQ(console.size(), 1u) << name << ": " << describe(console);
+    ASSERT_FALSE(log.empty()) << name;
+    EXPECT_EQ(console[0].format, "whack") << name;
+    EXPECT_EQ(console[0].connection, "lab") << name;
+    EXPECT_EQ(console[0].fault, log[0].fault) << name << ": " << describe(console) << " vs " << describe(log);
+    EXPECT_EQ(console[0].rule, log[0].rule) << name;
+    auto a = console[0].candidates, b = log[0].candidates;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    EXPECT_EQ(a, b) << name;
+  }
+  EXPECT_EQ(checked, 5u);  // pp-base-v1, pp-vipmissing-v1, pp-vipwrong-v1, rev-psk-v1, rev-psk-v2
+}
+
 // Every capture stored is in the table above.
 TEST(WhackCapture, EveryCaptureIsChecked) {
   size_t stored = 0;
