@@ -136,6 +136,7 @@ class PlutoPeer final : public LabPeer {
   std::string control_address() const override { return daemon_.ctl_socket().string(); }
 
   std::string load() override {
+    wait_listening();
     auto r = control().add_connection(daemon_.paths().ipsec_conf, config_.connection);
     if (!r.ok()) {
       // addconn prints nothing when pluto refuses the connection (it only
@@ -208,6 +209,22 @@ class PlutoPeer final : public LabPeer {
       write_text_file(whack_output_file(files_), redact(output, secrets));
     } catch (const std::exception&) {
       // an artefact only: the case does not depend on it
+    }
+  }
+
+  // pluto.ctl answers before pluto has listened on its interfaces; a whack
+  // --initiate then only gets `024 need --listen before --initiate` (seen
+  // once in pluto_init_virtual_ip_no_pool under load). Waits up to 2 s for
+  // pluto's `listening for IKE messages`; a pluto that never says it fails
+  // later with its own words.
+  void wait_listening() const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(2000);
+    while (std::chrono::steady_clock::now() < deadline) {
+      try {
+        if (read_text_file(daemon_.paths().logfile).find("listening for IKE messages") != std::string::npos) return;
+      } catch (const std::exception&) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   }
 
