@@ -1,4 +1,5 @@
 #include "harness/expectations.hpp"
+#include "harness/lab_peer.hpp"
 #include "harness/lab_run.hpp"
 #include "harness/log_follower.hpp"
 #include "harness/outcome.hpp"
@@ -191,4 +192,22 @@ TEST(CaseDurations, RememberWhatEachCaseTookAcrossRuns) {
   EXPECT_DOUBLE_EQ(CaseDurations::load().expected("baseline_psk", 1), 0.3);
   EXPECT_DOUBLE_EQ(CaseDurations::load().expected("psk_mismatch", 2, 9.0), 9.0);
   ::unsetenv("IKELAB_STATE_DIR");
+}
+
+// A libreswan host keeps its log, its stdout, ipsec.conf and (an initiator)
+// what whack --initiate printed; never ipsec.secrets.
+TEST(PeerArtefacts, PlutoKeepsWhackOutputNeverSecrets) {
+  RenderedHost host;
+  host.implementation = Implementation::libreswan;
+  PeerFiles files;
+  files.dir = "/case/initiator";
+  files.paths.confdir = "/case/initiator/swanctl";
+  files.paths.logdir = "/case/initiator/log";
+  bool whack = false;
+  for (const auto& [from, to] : peer_artefacts(host, files)) {
+    EXPECT_EQ(from.filename().string().find("secrets"), std::string::npos) << from;
+    EXPECT_EQ(to.find("secrets"), std::string::npos) << to;
+    if (to == "whack-initiate.txt") whack = from == whack_output_file(files);
+  }
+  EXPECT_TRUE(whack);
 }
