@@ -69,6 +69,11 @@ struct Rule {
   std::vector<std::string> candidates;
   int priority = 0;
   std::vector<int> file_patterns;  // patterns defined in the same file (evidence)
+  // `unproven:` in the YAML: why no real log captured by the lab proves this
+  // rule yet (e.g. the daemon feature is not in Debian 12's packages); empty
+  // for a rule that some real log under tests/data must prove
+  // (tests/unit/diagnoser/diagnoser_rule_proof_test.cpp).
+  std::string unproven;
 };
 
 class Catalogue {

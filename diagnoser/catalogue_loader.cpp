@@ -222,7 +222,7 @@ void load_file(const std::filesystem::path& path, Catalogue& cat, std::vector<Pe
   if (!root["rules"].IsSequence()) fail(file, root["rules"], "'rules' must be a list");
   for (const auto& node : root["rules"]) {
     check_keys(file, node, {"id", "role", "ike_version", "dialect", "phase", "require", "absent", "confidence",
-                            "summary", "fix", "candidates", "priority", "same"});
+                            "summary", "fix", "candidates", "priority", "same", "unproven"});
     PendingRule pr;
     Rule& r = pr.rule;
     r.fault = fault;
@@ -246,6 +246,11 @@ void load_file(const std::filesystem::path& path, Catalogue& cat, std::vector<Pe
     r.summary = scalar(file, node["summary"], "summary");
     if (node["fix"]) r.fix = scalar(file, node["fix"], "fix");
     if (r.fix.empty()) fail(file, node, fmt::format("rule '{}' has no 'fix' (and the file none)", r.id));
+    if (node["unproven"]) {
+      r.unproven = scalar(file, node["unproven"], "unproven");
+      if (r.unproven.find_first_not_of(" \t") == std::string::npos)
+        fail(file, node["unproven"], fmt::format("rule '{}': 'unproven' needs the reason no real log proves it", r.id));
+    }
     if (node["candidates"]) {
       if (!node["candidates"].IsSequence()) fail(file, node["candidates"], "'candidates' must be a list of fault ids");
       for (const auto& c : node["candidates"]) r.candidates.push_back(scalar(file, c, "candidates"));
