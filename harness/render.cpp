@@ -247,7 +247,11 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
     w.quoted("file", private_key_file);
     w.close();
   }
-  if (host.user_auth != UserAuth::none) {
+  // An EAP client authenticates only with its EAP secret (it never signs):
+  // `credential: missing` leaves that out too, so its own EAP method fails.
+  const bool eap_secret_missing =
+      user_auth_client && host.user_auth == UserAuth::eap && host.credential == OwnCredential::missing;
+  if (host.user_auth != UserAuth::none && !eap_secret_missing) {
     w.open(host.user_auth == UserAuth::eap ? "eap-user" : "xauth-user");
     w.quoted("id", host.user_name);
     w.quoted("secret", host.user_password);

@@ -183,6 +183,17 @@ TEST(RenderSwanctl, UserAuthRoundsAndVirtualIps) {
   r = parse_settings(render_swanctl(resolve_host(s, Side::responder, 2), paths, shared_credentials()).swanctl_conf).values;
   EXPECT_EQ(r.at("connections.site1.remote.auth"), "eap-md5");
   EXPECT_EQ(r.at("secrets.eap-user.id"), base_user_name);
+  EXPECT_EQ(i.at("secrets.eap-user.secret"), base_user_password);
+
+  // An EAP client's own credential is its EAP secret: `credential: missing` leaves it out
+  // (the server keeps its own).
+  s.initiator.credential = OwnCredential::missing;
+  i = parse_settings(render_swanctl(resolve_host(s, Side::initiator, 2), paths, shared_credentials()).swanctl_conf).values;
+  EXPECT_EQ(i.at("connections.site1.local.auth"), "eap-md5");
+  EXPECT_EQ(i.count("secrets.eap-user.secret"), 0u);
+  EXPECT_EQ(i.count("secrets.eap-user.id"), 0u);
+  r = parse_settings(render_swanctl(resolve_host(s, Side::responder, 2), paths, shared_credentials()).swanctl_conf).values;
+  EXPECT_EQ(r.at("secrets.eap-user.secret"), base_user_password);
 }
 
 // Values that try to close the section, start a new one, comment out the
