@@ -46,7 +46,11 @@ HostConfig resolve_host(const Scenario& scenario, Side side, int ike_version) {
   h.local_id = s.local_id.value_or(Credentials::identity(own_key_name(side)));
   h.remote_id = s.remote_id.value_or(Credentials::identity(peer_key_name(side)));
   h.credential = s.credential;
-  h.secret = h.auth == AuthMethod::psk && s.credential != OwnCredential::missing ? s.secret.value_or(base_secret) : "";
+  // A cert/pubkey host holds a PSK only when the scenario gives it one (`secret:`): one it
+  // does not authenticate with itself (auth_method_mismatch_responder_holds_psk).
+  h.secret = s.credential == OwnCredential::missing ? ""
+             : h.auth == AuthMethod::psk          ? s.secret.value_or(base_secret)
+                                                  : s.secret.value_or("");
   h.ike_proposals = s.ike_proposals.value_or(std::vector<std::string>{base_ike_proposal});
   h.esp_proposals = s.esp_proposals.value_or(std::vector<std::string>{base_esp_proposal});
   h.request_virtual_ip = s.request_virtual_ip;

@@ -111,6 +111,17 @@ TEST(RenderSwanctl, CertBaselineReferencesItsFilesByAbsolutePath) {
   EXPECT_EQ(rendered.files[0].second, shared_credentials().host_cert(KeyName::responder, CertIssuer::lab_ca));
 }
 
+// A cert host given `secret:` holds that PSK too, without authenticating with it.
+TEST(RenderSwanctl, CertHostGivenASecretHoldsItButSignsWithItsCert) {
+  Scenario s = scenario_named("baseline_cert");
+  s.responder.secret = "held but unused";
+  const auto v = parse_settings(render_swanctl(resolve_host(s, Side::responder, 2), paths, shared_credentials()).swanctl_conf).values;
+  EXPECT_EQ(v.at("connections.site1.local.auth"), "pubkey");
+  EXPECT_EQ(v.at("connections.site1.remote.auth"), "pubkey");
+  EXPECT_EQ(v.at("secrets.ike-lab.secret"), "held but unused");
+  EXPECT_EQ(v.at("secrets.private-lab.file"), "/lab/case1/i/conf/private/responder.ikelab.test.key");
+}
+
 TEST(RenderSwanctl, PubkeyWrongPeerKeyTrustsTheOtherKey) {
   Scenario s = scenario_named("baseline_pubkey");
   s.responder.peer_key = PeerKey::other;
