@@ -71,6 +71,7 @@ HostConfig resolve_host(const Scenario& scenario, Side side, int ike_version) {
   h.dpd_delay = s.dpd_delay.value_or(0);
   h.dpd_timeout = s.dpd_timeout.value_or(0);
   h.signature_hash = s.signature_hash.value_or("");
+  h.eap_method = s.eap_method.value_or("md5");
   return h;
 }
 
@@ -79,6 +80,7 @@ std::string render_strongswan_conf(const HostConfig& host, const HostPaths& path
                                       "pkcs1", "pkcs8", "x509", "revocation", "constraints", "pubkey", "gmp",
                                       "curve25519", "kdf"};
   if (host.user_auth == UserAuth::eap) plugins.insert(plugins.end(), {"md5", "eap-identity", "eap-md5"});
+  if (host.user_auth == UserAuth::eap && host.eap_method == "mschapv2") plugins.push_back("eap-mschapv2");
   if (host.user_auth == UserAuth::xauth) plugins.push_back("xauth-generic");
   if (host.kernel_libipsec) plugins.push_back("kernel-libipsec");
   plugins.insert(plugins.end(), {"kernel-netlink", "socket-default", "vici"});
@@ -181,7 +183,7 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
 
   w.open("local");
   if (user_auth_client && host.user_auth == UserAuth::eap) {
-    w.plain("auth", "eap-md5");
+    w.plain("auth", "eap-" + host.eap_method);
     w.quoted("id", host.local_id);
     w.quoted("eap_id", host.user_name);
   } else {
@@ -199,7 +201,7 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
   }
   w.open("remote");
   if (user_auth_server && host.user_auth == UserAuth::eap) {
-    w.plain("auth", "eap-md5");
+    w.plain("auth", "eap-" + host.eap_method);
     w.quoted("id", host.remote_id);
     w.plain("eap_id", "%any");
   } else {

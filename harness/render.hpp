@@ -56,6 +56,7 @@ struct HostConfig {
   int dpd_delay = 0;    // 0: off
   int dpd_timeout = 0;  // 0: charon's default
   std::string signature_hash;  // empty: any
+  std::string eap_method = "md5";  // user_auth eap: md5 | mschapv2
 };
 
 // Base values (documented in scenarios/README.md).

@@ -70,6 +70,8 @@ struct HostSettings {
   std::optional<int> dpd_timeout;            // seconds (IKEv1 only)
   // IKEv2 signature hash (RFC 7427) this host signs with and accepts: sha256 | sha384 | sha512.
   std::optional<std::string> signature_hash;
+  // EAP method (user_auth: eap): md5 | mschapv2; the server asks for it, the client accepts only it.
+  std::optional<std::string> eap_method;
 };
 
 struct Scenario {

@@ -125,7 +125,7 @@ HostSettings parse_host(const Reader& r, const YAML::Node& node, const std::stri
       "local_ts",    "remote_ts",      "remote_address", "auth",           "ike_version",
       "aggressive",  "aggressive_psk", "credential",     "peer_key",       "user_password",
       "virtual_ip",  "pool",           "kernel_libipsec", "daemon",        "dpd_delay",
-      "dpd_timeout", "implementation", "signature_hash", "drop_inbound_udp"};
+      "dpd_timeout", "implementation", "signature_hash", "drop_inbound_udp", "eap_method"};
   if (node.IsNull()) return h;
   r.for_each_key(node, side, keys, [&](const std::string& key, const YAML::Node& value) {
     if (key == "local_id") h.local_id = r.text(value, key);
@@ -174,6 +174,9 @@ HostSettings parse_host(const Reader& r, const YAML::Node& node, const std::stri
       }
       if (h.drop_inbound_udp.empty()) r.fail(value.Mark(), "'drop_inbound_udp' must not be an empty list");
     }
+    else if (key == "eap_method") {
+      h.eap_method = r.choice<std::string>(value, key, {{"md5", "md5"}, {"mschapv2", "mschapv2"}});
+    }
     else if (key == "signature_hash") {
       h.signature_hash = r.choice<std::string>(value, key, {{"sha256", "sha256"}, {"sha384", "sha384"}, {"sha512", "sha512"}});
     }
@@ -219,6 +222,9 @@ void check_consistency(const Reader& r, const YAML::Node& root, const Scenario& 
     }
     if (h.peer_key == PeerKey::other && auth != AuthMethod::pubkey) {
       r.fail(mark("peer_key"), fmt::format("{}: peer_key other needs auth: pubkey", name));
+    }
+    if (h.eap_method && s.user_auth != UserAuth::eap) {
+      r.fail(mark("eap_method"), fmt::format("{}: eap_method needs user_auth: eap", name));
     }
     if (h.user_password && s.user_auth == UserAuth::none) {
       r.fail(mark("user_password"), fmt::format("{}: user_password needs user_auth: eap or xauth", name));

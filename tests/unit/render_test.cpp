@@ -205,6 +205,14 @@ TEST(RenderSwanctl, UserAuthRoundsAndVirtualIps) {
   EXPECT_EQ(i.count("secrets.eap-user.id"), 0u);
   r = parse_settings(render_swanctl(resolve_host(s, Side::responder, 2), paths, shared_credentials()).swanctl_conf).values;
   EXPECT_EQ(r.at("secrets.eap-user.secret"), base_user_password);
+
+  // eap_method: the server asks for that method (and loads its plugin), the client offers only it.
+  s.initiator.credential = OwnCredential::valid;
+  s.responder.eap_method = "mschapv2";
+  r = parse_settings(render_swanctl(resolve_host(s, Side::responder, 2), paths, shared_credentials()).swanctl_conf).values;
+  EXPECT_EQ(r.at("connections.site1.remote.auth"), "eap-mschapv2");
+  i = parse_settings(render_swanctl(resolve_host(s, Side::initiator, 2), paths, shared_credentials()).swanctl_conf).values;
+  EXPECT_EQ(i.at("connections.site1.local.auth"), "eap-md5");
 }
 
 // Values that try to close the section, start a new one, comment out the

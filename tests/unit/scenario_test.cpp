@@ -100,6 +100,8 @@ TEST(ScenarioParser, ImpossibleValuesNameFileAndLine) {
   expect_error("multiline_description.yaml", 1, "one line");
   expect_error("pool_without_prefix.yaml", 6, "must be a subnet ADDRESS/PREFIX");
   expect_error("eap_with_ikev1.yaml", 5, "eap exists only in IKEv2");
+  expect_error("eap_method_without_eap.yaml", 6, "eap_method needs user_auth: eap");
+  expect_error("bad_eap_method.yaml", 7, "md5");
   expect_error("bad_udp_port.yaml", 6, "'drop_inbound_udp' must be between 1 and 65535, not 70000");
   expect_error("udp_port_not_a_number.yaml", 6, "'drop_inbound_udp' must be a whole number");
 }
