@@ -327,6 +327,14 @@ struct Runner {
     if (outcome == Outcome::established && config.action == Action::rekey_child) outcome = rekey_child();
     if (outcome == Outcome::established && config.action == Action::dpd) outcome = dead_peer();
     step_done("action");
+    // An initiator that started over gets to finish that attempt first, so that
+    // what the peer's log holds does not depend on this machine's speed.
+    wait_until(
+        [&] {
+          initiator_log->poll();
+          return !initiator->retry_in_flight(*initiator_log);
+        },
+        std::min(deadline, Clock::now() + std::chrono::milliseconds(1500)));
     // The decisive event is in; let both daemons finish reacting (DELETEs, notifies).
     wait_quiet({initiator_log.get(), responder_log.get()}, std::chrono::milliseconds(50),
                std::min(deadline, Clock::now() + std::chrono::milliseconds(1500)));

@@ -96,6 +96,25 @@ class CharonPeer final : public LabPeer {
   bool child_established(const LogFollower& log, size_t mark) const override {
     return log.has_line_since(mark, {fmt::format("CHILD_SA {}{{", config_.child), "} established with SPIs"});
   }
+  bool retry_in_flight(const LogFollower& log) const override {
+    const std::string& text = log.text();
+    const std::string sa = fmt::format("IKE_SA {}[", config_.connection);
+    for (size_t at = text.rfind(sa); at != std::string::npos; at = at ? text.rfind(sa, at - 1) : std::string::npos) {
+      const size_t line_start = text.rfind('\n', at) == std::string::npos ? 0 : text.rfind('\n', at) + 1;
+      if (text.find("initiating ", line_start) >= at) continue;  // not the start of an IKE_SA
+      const size_t number_start = at + sa.size();
+      const size_t number_end = text.find(']', number_start);
+      if (number_end == std::string::npos) return false;
+      const std::string number = text.substr(number_start, number_end - number_start);
+      if (number == "1") return false;  // the case's own first attempt: already judged
+      const std::string ike_name = fmt::format("<{}|{}>", config_.connection, number);
+      for (std::string_view end : {"] established between", "giving up after", "failed", "error notify",
+                                   "notify error", "deleting IKE_SA", "destroying IKE_SA"})
+        if (log.has_line_since(line_start, {ike_name, end})) return false;
+      return true;
+    }
+    return false;
+  }
 
  private:
   Swanctl swanctl() const { return Swanctl{daemon_.vici_uri(), files_.paths.confdir.string()}; }

@@ -67,6 +67,10 @@ class LabPeer {
   virtual bool rekey_failed(const LogFollower& log, size_t mark) const = 0;
   virtual bool peer_declared_dead(const LogFollower& log, size_t mark) const = 0;
   virtual bool child_established(const LogFollower& log, size_t mark) const = 0;
+  // The peer has started the connection over on a new IKE_SA that has neither
+  // come up nor failed yet (charon retries an IKEv1 SA whose ModeCfg request
+  // went unanswered).
+  virtual bool retry_in_flight(const LogFollower&) const { return false; }
 };
 
 // The default-level log of the host's daemon (the runner follows and keeps it).
