@@ -30,6 +30,7 @@ enum EventFlag : unsigned {
   kContext = 1u << 6,   // only routes lines to attempts (addresses); never stored
   kRetry = 1u << 7,     // this IKE_SA is dropped and the peer retries with a new one
   kDaemon = 1u << 8,    // a daemon-wide line (start-up, config loading): never joins a connection attempt
+  kNewSa = 1u << 9,     // a peer's first request of a new IKE_SA: never joins an attempt that is over
 };
 
 struct Pattern {

@@ -111,7 +111,8 @@ unsigned parse_events(const std::string& file, const YAML::Node& node) {
     else if (value == "context") flags |= kContext;
     else if (value == "retry") flags |= kRetry;
     else if (value == "daemon") flags |= kDaemon;
-    else fail(file, n, "event must be one of start, terminal, failure, noise, ike_up, child_up, context, retry, daemon");
+    else if (value == "new_sa") flags |= kNewSa;
+    else fail(file, n, "event must be one of start, terminal, failure, noise, ike_up, child_up, context, retry, daemon, new_sa");
   }
   return flags;
 }

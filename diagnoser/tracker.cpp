@@ -110,11 +110,18 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
 
   std::string sa_key, sa_name;
   // The IKE_SA unique id identifies an SA within one daemon run; its name
-  // appears only once a config is selected.
-  if (info.ike_id >= 0) {
+  // appears only once a config is selected. The <conn|N> prefix names the
+  // IKE_SA whose job logs the line: a start line naming another IKE_SA in
+  // its message ("initiating Main Mode IKE_SA site1[2]" under <site1|1>,
+  // charon re-establishing after giving up) starts the one it names.
+  // A key read from the message only (no prefix, as in a syslog or console
+  // copy) may name an attempt whose earlier lines had no key: `keyed_by_prefix`.
+  const std::string* id = capture(matches, "sa_id");
+  const bool keyed_by_prefix = info.ike_id >= 0 && !(id && (events & kStart));
+  if (keyed_by_prefix) {
     sa_name = std::string(info.ike_name);
     sa_key = std::to_string(info.ike_id);
-  } else if (auto* id = capture(matches, "sa_id")) {
+  } else if (id) {
     sa_key = *id;
   }
   if (sa_name.empty())
@@ -135,6 +142,12 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
       local = it->second.local;
     }
   }
+  // Without thread numbers (a console copy) a peer's first request is the
+  // message of the packet line just before it.
+  if ((events & kNewSa) && info.thread < 0 && remote.empty() && sa_key.empty() && pluto_key.empty()) {
+    remote = unthreaded_packet_.remote;
+    if (local.empty()) local = unthreaded_packet_.local;
+  }
   Attempt* a = nullptr;
   if (!sa_key.empty()) a = lookup(by_sa_, sa_key);
   if (!a && !pluto_key.empty()) a = lookup(by_pluto_, pluto_key);
@@ -148,7 +161,7 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
     a = lookup(by_remote_, remote);
     if (conflicts(a)) a = nullptr;
   }
-  if (!a && info.thread >= 0 && sa_key.empty()) {
+  if (!a && info.thread >= 0 && (sa_key.empty() || !keyed_by_prefix)) {
     auto it = by_thread_.find(info.thread);
     if (it != by_thread_.end()) {
       auto open = open_.find(it->second);
@@ -157,6 +170,7 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
   }
 
   if (only_context) {
+    if (info.thread < 0) unthreaded_packet_ = {local, remote, sa_key};
     if (info.thread >= 0) {
       thread_pair_[info.thread] = {local, remote, sa_key};
       if (a) by_thread_[info.thread] = a->seq;
@@ -165,14 +179,17 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
     return;
   }
 
-  if (!a && sa_key.empty() && pluto_key.empty() && remote.empty()) {
+  if (!a && (sa_key.empty() || (!keyed_by_prefix && info.thread < 0)) && pluto_key.empty() && remote.empty()) {
     auto it = open_.find(latest_);
-    if (it != open_.end()) a = it->second.get();
+    if (it != open_.end() && !conflicts(it->second.get())) a = it->second.get();
   }
   if (a && (events & kStart)) {
     bool same_sa_retry = !sa_key.empty() && a->sa_key == sa_key && !a->terminal;
     if (a->started && !same_sa_retry) a = nullptr;
   }
+  // A peer's first request of a new IKE_SA, with no IKE_SA named, never joins
+  // an attempt that is over or given up (the peer's next try).
+  if (a && (events & kNewSa) && sa_key.empty() && (a->terminal || a->superseded)) a = nullptr;
   if (!a) a = create(line);
 
   if (!sa_key.empty()) {

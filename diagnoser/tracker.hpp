@@ -63,6 +63,7 @@ class Tracker {
     std::string sa_key;  // IKE_SA of the packet line, empty if it named none
   };
   std::unordered_map<int, ThreadPeer> thread_pair_;  // thread -> addresses of its last packet
+  ThreadPeer unthreaded_packet_;                     // the last packet line without a thread number
   std::uint64_t latest_ = 0;
   int peer_restart_ = -1;  // synthetic pattern x_peer_new_ike_sa, -1 if the catalogue has none
   bool reversed_ = false;
