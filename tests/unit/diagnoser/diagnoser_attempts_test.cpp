@@ -93,6 +93,43 @@ TEST(Attempts, PeerSettingTheSameConnectionUpAgainMarksTheEarlierAttempt) {
   EXPECT_EQ(faults(separate), (std::vector<std::string>{"none", "none"})) << describe(separate);
 }
 
+// A real charon IKEv1 initiator log (pluto_resp_kernel_sa_install_failed):
+// Quick Mode of site1[1] got no answer, charon gave up and re-established at
+// once, logging the new IKE_SA's first line under the old one's prefix:
+//   14[IKE] <site1|1> giving up after 2 retransmits
+//   14[IKE] <site1|1> initiating Main Mode IKE_SA site1[2] to 192.0.2.2
+// Two IKE_SAs, two attempts: the start line begins the IKE_SA it names.
+TEST(Attempts, ReestablishingUnderTheOldPrefixStartsTheNamedIkeSa) {
+  auto result = diagnose_files({kData / "logs/pluto_resp_kernel_sa_install_failed/ike1/initiator.log"}, catalogue());
+  ASSERT_EQ(result.size(), 2u) << describe(result);
+  EXPECT_EQ(result[0].fault, "kernel_sa_install_failed") << describe(result);
+  EXPECT_EQ(result[1].fault, "none") << describe(result);
+  EXPECT_EQ(result[1].first_line, 38u) << describe(result);  // "initiating Main Mode IKE_SA site1[2]"
+}
+
+// A real charon IKEv1 responder log (pluto_init_wrong_remote_gateway): the
+// pluto initiator tried four times, each a new IKE_SA (<1>..<4>) that ends in
+//   no IKE config found for 192.0.2.2...192.0.2.1, sending NO_PROPOSAL_CHOSEN
+// Without the <N> prefix (a syslog copy) each "parsed ID_PROT request 0 [ SA"
+// (Main Mode's first message) still begins its own attempt, with or without
+// thread numbers.
+TEST(Attempts, RepeatedFirstRequestsWithoutThePrefixStayApart) {
+  const std::string log = read_file(kData / "logs/pluto_init_wrong_remote_gateway/ike1/responder.log");
+  // "Nov 22 14:27:50 15[IKE] <1> msg": $1 time, $2 thread, $3 group, $4 msg
+  const std::regex line(R"(^(\w{3} [ \d]\d [\d:]{8}) (\d+)(\[\w+\]) (?:<[^>]*> )?(.*)$)");
+  std::string filelog, console;
+  for (const auto& l : lines_of(log)) {
+    filelog += std::regex_replace(l, line, "$1 $2$3 $4") + "\n";
+    console += std::regex_replace(l, line, "$3 $4") + "\n";
+  }
+  ASSERT_EQ(filelog.find("<1>"), std::string::npos);
+  for (const auto& copy : {filelog, console}) {
+    auto result = diagnose_text(copy, "resp", catalogue());
+    ASSERT_EQ(result.size(), 4u) << copy << describe(result);
+    for (const auto& d : result) EXPECT_EQ(d.fault, "wrong_remote_gateway") << describe(result);
+  }
+}
+
 struct PairCase {
   const char* folder;
   const char* fault;
