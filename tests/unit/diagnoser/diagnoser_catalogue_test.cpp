@@ -101,5 +101,38 @@ TEST(Catalogue, KnownNoiseDoesNotChangeTheVerdict) {
   for (size_t i = 0; i < plain.size(); ++i) EXPECT_EQ(with_noise[i].fault, plain[i].fault);
 }
 
+// The same on real logs: every captured log that holds noise the daemons wrote
+// (pluto's netlink_expire complaint, kernel-libipsec's faked NAT) gives the
+// same faults with those lines taken out.
+TEST(Catalogue, RealNoiseLinesDoNotChangeTheVerdict) {
+  static const char* const noise[] = {"netlink_expire got message with length",
+                                      "faking NAT situation to enforce UDP encapsulation"};
+  auto is_noise = [](const std::string& line) {
+    return std::any_of(std::begin(noise), std::end(noise),
+                       [&](const char* n) { return line.find(n) != std::string::npos; });
+  };
+  auto faults = [](const std::vector<Diagnosis>& ds) {
+    std::vector<std::string> out;
+    for (const auto& d : ds) out.push_back(d.fault + " " + to_string(d.role));
+    return out;
+  };
+  int with_noise = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(kData / "logs")) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".log") continue;
+    const std::string text = read_file(entry.path());
+    std::string quiet;
+    bool noisy = false;
+    for (const auto& line : lines_of(text)) {
+      if (is_noise(line)) noisy = true;
+      else quiet += line + "\n";
+    }
+    if (!noisy) continue;
+    ++with_noise;
+    EXPECT_EQ(faults(diagnose_text(quiet, "log", catalogue())), faults(diagnose_text(text, "log", catalogue())))
+        << entry.path();
+  }
+  EXPECT_GT(with_noise, 50);
+}
+
 }  // namespace
 }  // namespace ikelab::diag::test
