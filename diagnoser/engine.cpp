@@ -194,7 +194,9 @@ SampleFacts inspect_sample(std::string_view sample) {
     if (nl == std::string_view::npos) nl = sample.size();
     std::string_view raw = sample.substr(pos, nl - pos);
     while (!raw.empty() && (raw.back() == '\r' || raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
-    if (raw.size() >= 20) lengths.push_back(raw.size());
+    // A line without a space is one word no wrap could break (it sticks out
+    // past the width): in a short paste it would set the width itself.
+    if (raw.size() >= 20 && raw.find(' ') != std::string_view::npos) lengths.push_back(raw.size());
     LineInfo info = parse_line(raw);
     pos = nl + 1;
     ++lines;

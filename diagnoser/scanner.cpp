@@ -24,8 +24,14 @@ std::string_view trim(std::string_view s) {
 // Is `cur` the wrapped rest of `prev` (pluto guides and pasted syslog)? A
 // paste wrapped at `width` columns breaks only where the next word did not
 // fit: at a space (dropped), after a '-' or after "..." (kept); the rest of
-// the line carries no prefix of its own.
-bool continues(std::string_view prev, std::string_view cur, size_t width) {
+// the line carries no prefix of its own. `before` is the line that `prev`
+// itself continues (empty if `prev` starts its message): that line was broken
+// where its next word did not fit, so the paste's width is at least its
+// length, and a next word that fits on `prev` within it was not wrapped there
+// (seed 001-09: "to insecure key_len ... \"esp\" string", 60 columns after a
+// 68-column first line, is followed by "no acceptable Proposal in IPsec SA",
+// the guide's next log line, not the message's rest).
+bool continues(std::string_view prev, std::string_view cur, size_t width, std::string_view before = {}) {
   while (!prev.empty() && (prev.back() == '\r' || prev.back() == ' ' || prev.back() == '\t')) prev.remove_suffix(1);
   cur = trim(cur);
   if (prev.empty() || cur.empty()) return false;
@@ -34,6 +40,9 @@ bool continues(std::string_view prev, std::string_view cur, size_t width) {
   size_t hyphen = cur.find('-');
   if (hyphen != std::string_view::npos && hyphen + 1 < word) word = hyphen + 1;
   if (word == std::string_view::npos) word = cur.size();
+  while (!before.empty() && (before.back() == '\r' || before.back() == ' ' || before.back() == '\t'))
+    before.remove_suffix(1);
+  if (!before.empty() && prev.size() + (cut ? 0 : 1) + word <= before.size()) return false;
   // The next word would not have fit on the line: any continuation.
   const bool full = width > 0 && prev.size() + (cut ? 0 : 1) + word > width;
   // Pasted guides glue prose onto lines, so the longest line says little
@@ -208,12 +217,14 @@ bool Scanner::join_block(const char* begin, size_t size, std::uint64_t first_lin
   if (!any) return false;
   joined_.clear();
   line_map_.clear();
-  std::string_view last;  // the physical line before, for the join test
+  std::string_view last;    // the physical line before, for the join test
+  std::string_view before;  // the line `last` continues, if it was joined to one
   std::uint64_t line = first_line;
   for (const char* p = begin; p < end; ++line) {
     const char* e = next_line(p);
     std::string_view cur(p, static_cast<size_t>(e - p));
-    if (!line_map_.empty() && continues(last, cur, wrap_width_)) {
+    if (!line_map_.empty() && continues(last, cur, wrap_width_, before)) {
+      before = last;
       while (!joined_.empty() && (joined_.back() == '\r' || joined_.back() == ' ' || joined_.back() == '\t'))
         joined_.pop_back();
       std::string_view l = trim(last);
@@ -224,6 +235,7 @@ bool Scanner::join_block(const char* begin, size_t size, std::uint64_t first_lin
       if (!line_map_.empty()) joined_.push_back('\n');
       joined_.append(cur);
       line_map_.push_back(line);
+      before = {};
     }
     last = cur;
     p = e + 1;

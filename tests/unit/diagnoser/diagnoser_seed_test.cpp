@@ -99,5 +99,32 @@ TEST(Seeds, WrappedPlutoLinesAreJoinedAndEvidenceNamesTheFirstLine) {
   EXPECT_EQ(result[0].evidence[0].line, 1u);
 }
 
+
+// Seed 001-09 is laid out as the guide shows it: one message wrapped over
+// lines 1-2 ("IPSec Transform [...] refused due" / "to insecure key_len ...
+// \"esp\" string"), then the separate log lines "no acceptable Proposal in
+// IPsec SA" and "sending encrypted notification ...". Line 2 ends at 60
+// columns after a 68-column line 1, so "no" would have fit on it: line 3 is a
+// line of its own, not the wrapped rest of line 2 (it was joined to it once).
+TEST(SeedWrapping, TheRefusedTransformAndNoAcceptableProposalStayTwoLines) {
+  auto ds = diagnose_files({kData / "seeds" / "001-09-refused-phase2-algorithm.log"}, catalogue());
+  ASSERT_EQ(ds.size(), 1u);
+  bool refused = false, no_proposal = false;
+  for (const auto& e : ds[0].evidence) {
+    if (e.line == 1) {
+      refused = true;
+      EXPECT_EQ(e.text,
+                "IPSec Transform [ESP_DES (64), AUTH_ALGORITHM_HMAC_SHA1] refused due to insecure key_len and enc. "
+                "alg. not listed in \"esp\" string");
+    }
+    if (e.line == 3) {
+      no_proposal = true;
+      EXPECT_EQ(e.text, "no acceptable Proposal in IPsec SA");
+    }
+  }
+  EXPECT_TRUE(refused);
+  EXPECT_TRUE(no_proposal);
+}
+
 }  // namespace
 }  // namespace ikelab::diag::test
