@@ -100,7 +100,8 @@ class CharonPeer final : public LabPeer {
     const std::string& text = log.text();
     const std::string sa = fmt::format("IKE_SA {}[", config_.connection);
     for (size_t at = text.rfind(sa); at != std::string::npos; at = at ? text.rfind(sa, at - 1) : std::string::npos) {
-      const size_t line_start = text.rfind('\n', at) == std::string::npos ? 0 : text.rfind('\n', at) + 1;
+      const size_t newline = text.rfind('\n', at);
+      const size_t line_start = newline == std::string::npos ? 0 : newline + 1;
       if (text.find("initiating ", line_start) >= at) continue;  // not the start of an IKE_SA
       const size_t number_start = at + sa.size();
       const size_t number_end = text.find(']', number_start);
