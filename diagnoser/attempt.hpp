@@ -32,6 +32,7 @@ struct Attempt {
   std::string connection;  // IKE_SA or pluto connection name
   std::string local, remote;
   std::string pluto_key;
+  int pluto_state = 0;     // highest pluto state number (#N) seen
   bool started = false, terminal = false, ike_up = false, child_up = false, failed = false;
   bool significant = false;  // worth a diagnosis
   bool superseded = false;   // replaced by a retry on a new IKE_SA (not reported)

@@ -185,7 +185,10 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
   }
   if (a && (events & kStart)) {
     bool same_sa_retry = !sa_key.empty() && a->sa_key == sa_key && !a->terminal;
-    if (a->started && !same_sa_retry) a = nullptr;
+    // A log cut after an attempt's start: pluto starting a new state number
+    // is the next attempt all the same.
+    const bool new_pluto_state = info.pluto_state > a->pluto_state && a->pluto_state > 0;
+    if ((a->started || new_pluto_state) && !same_sa_retry) a = nullptr;
   }
   // A peer's first request of a new IKE_SA, with no IKE_SA named, never joins
   // an attempt that is over or given up (the peer's next try).
@@ -197,6 +200,7 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
     by_sa_[sa_key] = a->seq;
     if (a->connection.empty() && !sa_name.empty()) a->connection = sa_name;
   }
+  if (info.pluto_state > a->pluto_state) a->pluto_state = info.pluto_state;
   if (!pluto_key.empty()) {
     by_pluto_[pluto_key] = a->seq;
     if (a->connection.empty()) {

@@ -94,10 +94,12 @@ TEST(Excerpts, PlutoDpdActionOnATunnelEstablishedBeforeTheLog) {
         std::tuple{"pluto_init_dpd_timeout-ike2-initiator.L146-165.log", "liveness action - clearing connection", 4}}) {
     SCOPED_TRACE(file);
     auto ds = diagnose_excerpt(file);
-    ASSERT_FALSE(ds.empty());
+    // The revival (a new state number starting Main Mode / IKE_SA_INIT) is an
+    // attempt of its own, as in the full log, cut short by the lab's stop.
+    ASSERT_EQ(ds.size(), 2u) << describe(ds);
     EXPECT_EQ(ds[0].fault, "dpd_timeout") << describe(ds);
     EXPECT_TRUE(has_evidence(ds[0], static_cast<std::uint64_t>(line), check)) << describe(ds);
-    for (const auto& d : ds) EXPECT_TRUE(d.fault == "dpd_timeout" || d.fault == "none") << describe(ds);
+    EXPECT_EQ(ds[1].fault, "none") << describe(ds);
   }
 }
 
