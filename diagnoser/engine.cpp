@@ -192,8 +192,7 @@ SampleFacts inspect_sample(std::string_view sample) {
   while (pos < sample.size() && lines < 4000) {
     size_t nl = sample.find('\n', pos);
     if (nl == std::string_view::npos) nl = sample.size();
-    std::string_view raw = sample.substr(pos, nl - pos);
-    while (!raw.empty() && (raw.back() == '\r' || raw.back() == ' ' || raw.back() == '\t')) raw.remove_suffix(1);
+    const std::string_view raw = trim_end(sample.substr(pos, nl - pos));
     // A line without a space is one word no wrap could break (it sticks out
     // past the width): in a short paste it would set the width itself.
     if (raw.size() >= 20 && raw.find(' ') != std::string_view::npos) lengths.push_back(raw.size());

@@ -17,6 +17,12 @@ const char* format_name(Format format);
 enum class Dialect { unknown, charon, pluto };
 const char* dialect_name(Dialect dialect);
 
+// `s` without trailing CR, spaces and tabs.
+inline std::string_view trim_end(std::string_view s) {
+  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 struct LineInfo {
   Format format = Format::unknown;
   Dialect dialect = Dialect::unknown;

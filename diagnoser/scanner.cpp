@@ -16,9 +16,20 @@ int on_match(unsigned id, unsigned long long /*from*/, unsigned long long to, un
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  s = trim_end(s);
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   return s;
+}
+
+// A wrap that keeps its break character: after a '-' or "...".
+bool ends_cut(std::string_view line) {
+  return !line.empty() && (line.back() == '-' || (line.size() >= 3 && line.substr(line.size() - 3) == "..."));
+}
+
+// The end of the line starting at `start` (its newline, or `end`).
+const char* line_end(const char* start, const char* end) {
+  const void* nl = std::memchr(start, '\n', static_cast<size_t>(end - start));
+  return nl ? static_cast<const char*>(nl) : end;
 }
 
 // Is `cur` the wrapped rest of `prev` (pluto guides and pasted syslog)? A
@@ -32,16 +43,15 @@ std::string_view trim(std::string_view s) {
 // 68-column first line, is followed by "no acceptable Proposal in IPsec SA",
 // the guide's next log line, not the message's rest).
 bool continues(std::string_view prev, std::string_view cur, size_t width, std::string_view before = {}) {
-  while (!prev.empty() && (prev.back() == '\r' || prev.back() == ' ' || prev.back() == '\t')) prev.remove_suffix(1);
+  prev = trim_end(prev);
   cur = trim(cur);
   if (prev.empty() || cur.empty()) return false;
-  const bool cut = prev.back() == '-' || (prev.size() >= 3 && prev.substr(prev.size() - 3) == "...");
+  const bool cut = ends_cut(prev);
   size_t word = cur.find(' ');
   size_t hyphen = cur.find('-');
   if (hyphen != std::string_view::npos && hyphen + 1 < word) word = hyphen + 1;
   if (word == std::string_view::npos) word = cur.size();
-  while (!before.empty() && (before.back() == '\r' || before.back() == ' ' || before.back() == '\t'))
-    before.remove_suffix(1);
+  before = trim_end(before);
   if (!before.empty() && prev.size() + (cut ? 0 : 1) + word <= before.size()) return false;
   // The next word would not have fit on the line: any continuation.
   const bool full = width > 0 && prev.size() + (cut ? 0 : 1) + word > width;
@@ -130,10 +140,6 @@ void Scanner::process_block(const char* begin, size_t size, std::uint64_t first_
   // The block holds complete lines. Lines at its start that continue the
   // held message join it; the message is then complete and scanned alone.
   const char* end = begin + size;
-  auto line_end = [&](const char* p) {
-    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
-    return nl ? static_cast<const char*>(nl) : end;
-  };
   if (!held_.empty()) {
     std::string_view held(held_);
     held.remove_suffix(1);  // its final newline
@@ -142,7 +148,7 @@ void Scanner::process_block(const char* begin, size_t size, std::uint64_t first_
     const char* p = begin;
     std::uint64_t taken = 0;
     while (p < end) {
-      const char* e = line_end(p);
+      const char* e = line_end(p, end);
       std::string_view cur(p, static_cast<size_t>(e - p));
       if (!continues(prev, cur, wrap_width_)) break;
       prev = cur;
@@ -167,7 +173,7 @@ void Scanner::process_block(const char* begin, size_t size, std::uint64_t first_
     const char* prev_start = static_cast<const char*>(memrchr(begin, '\n', static_cast<size_t>(start - 1 - begin)));
     prev_start = prev_start ? prev_start + 1 : begin;
     std::string_view prev(prev_start, static_cast<size_t>(start - 1 - prev_start));
-    std::string_view cur(start, static_cast<size_t>(line_end(start) - start));
+    std::string_view cur(start, static_cast<size_t>(line_end(start, end) - start));
     if (!continues(prev, cur, wrap_width_)) break;
     start = prev_start;
   }
@@ -198,14 +204,10 @@ void Scanner::process_lines(const char* begin, size_t size, std::uint64_t first_
 
 bool Scanner::join_block(const char* begin, size_t size, std::uint64_t first_line) {
   const char* end = begin + size;
-  auto next_line = [&](const char* start) {
-    const void* nl = std::memchr(start, '\n', static_cast<size_t>(end - start));
-    return nl ? static_cast<const char*>(nl) : end;
-  };
   bool any = false;
   std::string_view prev;
   for (const char* p = begin; p < end;) {
-    const char* e = next_line(p);
+    const char* e = line_end(p, end);
     std::string_view cur(p, static_cast<size_t>(e - p));
     if (continues(prev, cur, wrap_width_)) {
       any = true;
@@ -221,15 +223,12 @@ bool Scanner::join_block(const char* begin, size_t size, std::uint64_t first_lin
   std::string_view before;  // the line `last` continues, if it was joined to one
   std::uint64_t line = first_line;
   for (const char* p = begin; p < end; ++line) {
-    const char* e = next_line(p);
+    const char* e = line_end(p, end);
     std::string_view cur(p, static_cast<size_t>(e - p));
     if (!line_map_.empty() && continues(last, cur, wrap_width_, before)) {
       before = last;
-      while (!joined_.empty() && (joined_.back() == '\r' || joined_.back() == ' ' || joined_.back() == '\t'))
-        joined_.pop_back();
-      std::string_view l = trim(last);
-      const bool cut = !l.empty() && (l.back() == '-' || (l.size() >= 3 && l.substr(l.size() - 3) == "..."));
-      if (!cut) joined_.push_back(' ');
+      joined_.resize(trim_end(joined_).size());
+      if (!ends_cut(trim(last))) joined_.push_back(' ');
       joined_.append(trim(cur));
     } else {
       if (!line_map_.empty()) joined_.push_back('\n');
@@ -255,10 +254,6 @@ std::uint64_t Scanner::scan_block(const char* begin, size_t size, std::uint64_t 
   const char* end = begin + size;
   const char* cursor = begin;  // start of the line `line` refers to
   std::uint64_t line = first_line;
-  auto line_end = [&](const char* start) {
-    const void* nl = std::memchr(start, '\n', static_cast<size_t>(end - start));
-    return nl ? static_cast<const char*>(nl) : end;
-  };
   auto line_start_of = [&](const char* p) {
     if (p <= begin) return begin;
     const void* nl = memrchr(begin, '\n', static_cast<size_t>(p - begin));
@@ -272,10 +267,8 @@ std::uint64_t Scanner::scan_block(const char* begin, size_t size, std::uint64_t 
     if (!record_start || ids.empty()) return;
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    const char* first_end = line_end(record_start);
-    std::string_view first(record_start, static_cast<size_t>(first_end - record_start));
-    std::string joined;
-    process_record(first, joined, record_line, ids);
+    const char* first_end = line_end(record_start, end);
+    process_record(std::string_view(record_start, static_cast<size_t>(first_end - record_start)), record_line, ids);
     ids.clear();
   };
 
@@ -303,19 +296,11 @@ std::uint64_t Scanner::scan_block(const char* begin, size_t size, std::uint64_t 
   return line - first_line;
 }
 
-void Scanner::process_record(std::string_view first_line, const std::string& joined, std::uint64_t line_number,
-                             const std::vector<unsigned>& ids) {
-  LineInfo info = parse_line(first_line);
+void Scanner::process_record(std::string_view line, std::uint64_t line_number, const std::vector<unsigned>& ids) {
+  LineInfo info = parse_line(line);
   if (info.livelog_marker) return;
-  std::string_view text = joined.empty() ? info.message : std::string_view(joined);
-  std::string flat;
-  if (!joined.empty()) {
-    flat = joined;
-    std::replace(flat.begin(), flat.end(), '\n', ' ');
-    text = flat;
-  }
   matches_.clear();
-  re2::StringPiece input(text.data(), text.size());
+  re2::StringPiece input(info.message.data(), info.message.size());
   std::vector<re2::StringPiece> groups;
   for (unsigned id : ids) {
     const Pattern& p = catalogue_.patterns[id];
@@ -331,7 +316,7 @@ void Scanner::process_record(std::string_view first_line, const std::string& joi
     matches_.push_back(std::move(m));
   }
   if (matches_.empty()) return;
-  std::string_view shown = joined.empty() ? first_line : std::string_view(flat);
+  std::string_view shown = line;
   while (!shown.empty() && (shown.back() == '\r' || shown.back() == '\n')) shown.remove_suffix(1);
   tracker_.on_record(line_number, info, shown, matches_);
 }

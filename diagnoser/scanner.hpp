@@ -53,8 +53,8 @@ class Scanner {
   bool join_block(const char* begin, size_t size, std::uint64_t first_line);
   // Scans one block of complete lines; returns the number of newlines in it.
   std::uint64_t scan_block(const char* begin, size_t size, std::uint64_t first_line);
-  void process_record(std::string_view first_line, const std::string& joined, std::uint64_t line_number,
-                      const std::vector<unsigned>& ids);
+  // One log line (a wrapped message already joined) and the patterns that hit it.
+  void process_record(std::string_view line, std::uint64_t line_number, const std::vector<unsigned>& ids);
 
   const Catalogue& catalogue_;
   Tracker& tracker_;
