@@ -11,7 +11,6 @@
 #include <fmt/core.h>
 
 #include <chrono>
-#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -238,14 +237,13 @@ class PlutoPeer final : public LabPeer {
   // pluto's `listening for IKE messages`; a pluto that never says it fails
   // later with its own words.
   void wait_listening() const {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(2000);
-    while (std::chrono::steady_clock::now() < deadline) {
-      try {
-        if (read_text_file(daemon_.paths().logfile).find("listening for IKE messages") != std::string::npos) return;
-      } catch (const std::exception&) {
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    LogFollower log(daemon_.paths().logfile);
+    wait_until(
+        [&] {
+          log.poll();
+          return log.has_line_since(0, {"listening for IKE messages"});
+        },
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(2000));
   }
 
   // pluto's log lines about refusing this case's connection, e.g.
@@ -253,25 +251,16 @@ class PlutoPeer final : public LabPeer {
   // answers addconn; a short wait covers a slow flush).
   std::string pluto_refusal() const {
     const std::string needle = fmt::format("\"{}\": failed to add connection", config_.connection);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
-    for (;;) {
-      std::string found;
-      try {
-        const std::string log = read_text_file(daemon_.paths().logfile);
-        size_t pos = 0;
-        while ((pos = log.find(needle, pos)) != std::string::npos) {
-          const size_t begin = log.rfind('\n', pos);
-          const size_t end = log.find('\n', pos);
-          found += log.substr(begin == std::string::npos ? 0 : begin + 1,
-                              end == std::string::npos ? std::string::npos : end - (begin == std::string::npos ? 0 : begin + 1));
-          found += '\n';
-          pos = end == std::string::npos ? log.size() : end;
-        }
-      } catch (const std::exception&) {
-      }
-      if (!found.empty() || std::chrono::steady_clock::now() >= deadline) return last_lines(found, 5);
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    LogFollower log(daemon_.paths().logfile);
+    std::string found;
+    wait_until(
+        [&] {
+          log.poll();
+          for (std::string_view line : log.lines_since(0, {needle})) found.append(line).push_back('\n');
+          return !found.empty();
+        },
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(500));
+    return last_lines(found, 5);
   }
 
   std::string netns_;

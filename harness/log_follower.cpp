@@ -30,17 +30,21 @@ static bool line_matches(std::string_view line, std::initializer_list<std::strin
   return true;
 }
 
-size_t LogFollower::count_lines_since(size_t from, std::initializer_list<std::string_view> needles) const {
-  size_t count = 0;
+std::vector<std::string_view> LogFollower::lines_since(size_t from, std::initializer_list<std::string_view> needles) const {
+  std::vector<std::string_view> lines;
   std::string_view all(text_);
   size_t pos = std::min(from, all.size());
   while (pos < all.size()) {
     size_t end = all.find('\n', pos);
     if (end == std::string_view::npos) break;  // a partial line is judged once complete
-    if (line_matches(all.substr(pos, end - pos), needles)) ++count;
+    if (line_matches(all.substr(pos, end - pos), needles)) lines.push_back(all.substr(pos, end - pos));
     pos = end + 1;
   }
-  return count;
+  return lines;
+}
+
+size_t LogFollower::count_lines_since(size_t from, std::initializer_list<std::string_view> needles) const {
+  return lines_since(from, needles).size();
 }
 
 bool LogFollower::has_line_since(size_t from, std::initializer_list<std::string_view> needles) const {

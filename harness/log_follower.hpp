@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ikelab::harness {
 
@@ -22,6 +23,8 @@ class LogFollower {
   // Whole lines from `from` on (byte offset into text()) that contain every needle.
   bool has_line_since(size_t from, std::initializer_list<std::string_view> needles) const;
   size_t count_lines_since(size_t from, std::initializer_list<std::string_view> needles) const;
+  // Those lines themselves (views into text(), valid until the next poll).
+  std::vector<std::string_view> lines_since(size_t from, std::initializer_list<std::string_view> needles) const;
 
  private:
   std::filesystem::path path_;
