@@ -32,6 +32,10 @@ Tracker::Tracker(const Catalogue& catalogue, Sink sink)
 // connection with the same peer, in the same role, still open, established
 // and neither failed nor superseded, was dropped by the peer without a word:
 // it gets a hit of the synthetic pattern x_peer_new_ike_sa (this line).
+void Tracker::drop_closed(std::vector<std::uint64_t>& seqs) const {
+  seqs.erase(std::remove_if(seqs.begin(), seqs.end(), [this](std::uint64_t s) { return !open_.count(s); }), seqs.end());
+}
+
 void Tracker::note_peer_restart(const Attempt& fresh, std::uint64_t line, std::string_view text) {
   if (peer_restart_ < 0 || fresh.remote.empty() || fresh.connection.empty()) return;
   // Only the open attempts with this peer (an index, not a walk over every
@@ -39,7 +43,7 @@ void Tracker::note_peer_restart(const Attempt& fresh, std::uint64_t line, std::s
   auto peer = open_by_remote_.find(fresh.remote);
   if (peer == open_by_remote_.end()) return;
   auto& seqs = peer->second;
-  seqs.erase(std::remove_if(seqs.begin(), seqs.end(), [this](std::uint64_t s) { return !open_.count(s); }), seqs.end());
+  drop_closed(seqs);
   for (std::uint64_t seq : seqs) {
     if (seq >= fresh.seq) continue;
     auto found = open_.find(seq);
@@ -323,10 +327,8 @@ void Tracker::drop_stale_keys() {
   sweep(by_thread_);
   if (open_by_remote_.size() > limit)
     for (auto it = open_by_remote_.begin(); it != open_by_remote_.end();) {
-      auto& seqs = it->second;
-      seqs.erase(std::remove_if(seqs.begin(), seqs.end(), [this](std::uint64_t s) { return !open_.count(s); }),
-                 seqs.end());
-      it = seqs.empty() ? open_by_remote_.erase(it) : std::next(it);
+      drop_closed(it->second);
+      it = it->second.empty() ? open_by_remote_.erase(it) : std::next(it);
     }
 }
 

@@ -43,6 +43,8 @@ class Tracker {
   void close(std::uint64_t seq);
   void flush_ready();
   void drop_stale_keys();
+  // Removes the attempts that are no longer open from a list of them.
+  void drop_closed(std::vector<std::uint64_t>& seqs) const;
   void note_peer_restart(const Attempt& fresh, std::uint64_t line, std::string_view text);
   void add_hits(Attempt& a, std::uint64_t line, const LineInfo& info, std::string_view text,
                 std::vector<Match>& matches, unsigned events);
