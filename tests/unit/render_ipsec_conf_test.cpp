@@ -51,6 +51,14 @@ HostConfig psk_host(Side side) {
   return h;
 }
 
+HostConfig xauth_host(Side side, const std::string& user_name, const std::string& password) {
+  HostConfig h = psk_host(side);
+  h.user_auth = UserAuth::xauth;
+  h.user_name = user_name;
+  h.user_password = password;
+  return h;
+}
+
 // The value of `key=` in the conn section ("" if absent).
 std::string value_of(const std::string& conf, const std::string& key) {
   std::istringstream in(conf);
@@ -174,26 +182,17 @@ TEST(RenderIpsecConf, RefusesWhatItCannotExpress) {
   h.local_ts = {"10.1.0.0/24", "10.3.0.0/24"};
   EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError);
   for (const char* name : {"lab:user", "lab user", "lab\nuser", "@lab", ""}) {
-    h = psk_host(Side::responder);
-    h.user_auth = UserAuth::xauth;
-    h.user_name = name;
-    h.user_password = "pw";
+    h = xauth_host(Side::responder, name, "pw");
     EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError) << name;
   }
-  h = psk_host(Side::initiator);
-  h.user_auth = UserAuth::xauth;
-  h.user_name = "labuser";
-  h.user_password = "";
+  h = xauth_host(Side::initiator, "labuser", "");
   EXPECT_THROW(render_ipsec_conf(h, shared_credentials()), RenderError);
 }
 
 const std::string odd_password = "p\"w:d # \\x $6$ }{\n%any";
 
 TEST(RenderIpsecConf, XauthClientPasswordGoesToSecretsAsHexOnly) {
-  auto h = psk_host(Side::initiator);
-  h.user_auth = UserAuth::xauth;
-  h.user_name = "labuser";
-  h.user_password = odd_password;
+  const auto h = xauth_host(Side::initiator, "labuser", odd_password);
   const auto out = render_ipsec_conf(h, shared_credentials());
   EXPECT_EQ(value_of(out.ipsec_conf, "leftxauthclient"), "yes");
   EXPECT_EQ(value_of(out.ipsec_conf, "rightxauthserver"), "yes");
@@ -208,10 +207,7 @@ TEST(RenderIpsecConf, XauthClientPasswordGoesToSecretsAsHexOnly) {
 }
 
 TEST(RenderIpsecConf, XauthServerGetsAPasswdFileWithACryptHash) {
-  auto h = psk_host(Side::responder);
-  h.user_auth = UserAuth::xauth;
-  h.user_name = "labuser";
-  h.user_password = odd_password;
+  const auto h = xauth_host(Side::responder, "labuser", odd_password);
   const auto out = render_ipsec_conf(h, shared_credentials());
   EXPECT_EQ(value_of(out.ipsec_conf, "leftxauthserver"), "yes");
   EXPECT_EQ(value_of(out.ipsec_conf, "rightxauthclient"), "yes");
