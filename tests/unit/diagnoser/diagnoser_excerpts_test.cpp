@@ -103,29 +103,32 @@ TEST(Excerpts, PlutoDpdActionOnATunnelEstablishedBeforeTheLog) {
   }
 }
 
-// charon IKEv2 responder, cut before the lab's stop: it answered IKE_SA_INIT
-// (line 17) and no IKE_AUTH follows. The initiator had no private key (its
-// log says so); this log alone cannot tell that from a blocked UDP 4500.
-TEST(Excerpts, CharonResponderLogEndsAfterItsIkeSaInitAnswer) {
-  auto ds = diagnose_excerpt("local_credential_missing-ike2-responder.L1-18.log");
+// An IKEv2 responder's log that ends after its IKE_SA_INIT answer (line
+// `line`): the initiator's missing credential, or a blocked UDP 4500.
+void expect_half_open_responder(const char* file, std::uint64_t line, const char* answer) {
+  SCOPED_TRACE(file);
+  auto ds = diagnose_excerpt(file);
   ASSERT_EQ(ds.size(), 1u) << describe(ds);
   EXPECT_EQ(ds[0].role, Role::responder);
   EXPECT_EQ(ds[0].ike_version, 2);
   EXPECT_TRUE(names(ds[0], "local_credential_missing")) << describe(ds);
   EXPECT_TRUE(names(ds[0], "nat_blocked")) << describe(ds);
-  EXPECT_TRUE(has_evidence(ds[0], 17, "generating IKE_SA_INIT response 0"));
+  EXPECT_TRUE(has_evidence(ds[0], line, answer));
+}
+
+// charon IKEv2 responder, cut before the lab's stop: it answered IKE_SA_INIT
+// (line 17) and no IKE_AUTH follows. The initiator had no private key (its
+// log says so); this log alone cannot tell that from a blocked UDP 4500.
+TEST(Excerpts, CharonResponderLogEndsAfterItsIkeSaInitAnswer) {
+  expect_half_open_responder("local_credential_missing-ike2-responder.L1-18.log", 17,
+                             "generating IKE_SA_INIT response 0");
 }
 
 // pluto IKEv2 responder, from "loading secrets" to "sent IKE_SA_INIT reply":
 // the same, before pluto deletes the half-open state.
 TEST(Excerpts, PlutoResponderLogEndsAfterItsIkeSaInitReply) {
-  auto ds = diagnose_excerpt("pluto_resp_local_credential_missing-ike2-responder.L135-143.log");
-  ASSERT_EQ(ds.size(), 1u) << describe(ds);
-  EXPECT_EQ(ds[0].role, Role::responder);
-  EXPECT_EQ(ds[0].ike_version, 2);
-  EXPECT_TRUE(names(ds[0], "local_credential_missing")) << describe(ds);
-  EXPECT_TRUE(names(ds[0], "nat_blocked")) << describe(ds);
-  EXPECT_TRUE(has_evidence(ds[0], 9, "sent IKE_SA_INIT reply"));
+  expect_half_open_responder("pluto_resp_local_credential_missing-ike2-responder.L135-143.log", 9,
+                             "sent IKE_SA_INIT reply");
 }
 
 }  // namespace
