@@ -16,6 +16,7 @@
 #include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace ikelab::diag {
 
@@ -41,6 +42,7 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
 
  private:
   int fd_;
@@ -102,6 +104,25 @@ void write_all(int fd, const char* data, size_t size, const std::string& name) {
     data += n;
     size -= static_cast<size_t>(n);
   }
+}
+
+// Copies `already_read` and the rest of `source` (a pipe) to a temporary
+// file that is unlinked at once; returns its descriptor. `buffer` is scratch.
+int spill_to_unlinked_file(int source, std::string_view already_read, std::string& buffer, const std::string& name) {
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/ikelab-diagnose-XXXXXX";
+  Fd spill(::mkstemp(pattern.data()));
+  if (spill.get() < 0)
+    throw InputError(fmt::format("{}: cannot create a temporary file to read newest-first input: {}", name,
+                                 std::strerror(errno)));
+  ::unlink(pattern.c_str());
+  write_all(spill.get(), already_read.data(), already_read.size(), name);
+  for (;;) {
+    size_t n = read_some(source, buffer.data(), kReadBytes, name);
+    if (n == 0) break;
+    write_all(spill.get(), buffer.data(), n, name);
+  }
+  return spill.release();
 }
 
 // Newest-first input in a regular file (`size` bytes): read from its end to
@@ -288,21 +309,8 @@ SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& 
     int source = fd.get();
     std::optional<Fd> spill;
     if (::fstat(source, &st) != 0 || !S_ISREG(st.st_mode) || ::lseek(source, 0, SEEK_CUR) < 0) {
-      const char* tmpdir = std::getenv("TMPDIR");
-      std::string pattern = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/ikelab-diagnose-XXXXXX";
-      int raw = ::mkstemp(pattern.data());
-      if (raw < 0)
-        throw InputError(fmt::format("{}: cannot create a temporary file to read newest-first input: {}", name,
-                                     std::strerror(errno)));
-      spill.emplace(raw);
-      ::unlink(pattern.c_str());
-      write_all(raw, buffer.data(), got, name);
-      for (;;) {
-        size_t n = read_some(source, buffer.data(), kReadBytes, name);
-        if (n == 0) break;
-        write_all(raw, buffer.data(), n, name);
-      }
-      source = raw;
+      spill.emplace(spill_to_unlinked_file(source, std::string_view(buffer.data(), got), buffer, name));
+      source = spill->get();
       if (::fstat(source, &st) != 0)
         throw InputError(fmt::format("{}: cannot read the temporary file: {}", name, std::strerror(errno)));
     }
