@@ -26,12 +26,16 @@ bool match_in_order(const Rule& rule, const Attempt& attempt, std::vector<size_t
   used.clear();
   size_t next = 0;
   std::vector<std::pair<std::string, std::string>> bound;
+  auto bound_value = [&](const std::string& name) -> const std::string* {
+    for (const auto& [k, v] : bound)
+      if (k == name) return &v;
+    return nullptr;
+  };
   auto consistent = [&](const Hit& hit) {
     for (const auto& name : rule.same) {
       const std::string* value = capture_of(hit, name);
-      if (!value) continue;
-      for (const auto& [k, v] : bound)
-        if (k == name && v != *value) return false;
+      const std::string* fixed = bound_value(name);
+      if (value && fixed && *fixed != *value) return false;
     }
     return true;
   };
@@ -41,9 +45,7 @@ bool match_in_order(const Rule& rule, const Attempt& attempt, std::vector<size_t
       if (contains(step.alternatives, attempt.hits[i].pattern) && consistent(attempt.hits[i])) {
         for (const auto& name : rule.same) {
           const std::string* value = capture_of(attempt.hits[i], name);
-          bool known = false;
-          for (const auto& b : bound) known = known || b.first == name;
-          if (value && !known) bound.emplace_back(name, *value);
+          if (value && !bound_value(name)) bound.emplace_back(name, *value);
         }
         used.push_back(i);
         next = i + 1;
