@@ -120,6 +120,20 @@ int follow(const std::string& path, std::shared_ptr<const diag::Catalogue> catal
   return failed ? 1 : 0;
 }
 
+// What the scan cut short to stay linear in time and bounded in memory, on
+// standard error (the JSON on standard output keeps its contract).
+void print_scan_notes(const std::string& log, const diag::ScanNotes& notes) {
+  std::fflush(stdout);
+  if (notes.cut_lines > 0)
+    fmt::print(stderr, "ikelab diagnose: note: {}: {} line(s) longer than {} bytes were read only up to that length\n",
+               log, notes.cut_lines, diag::kMaxLineBytes);
+  if (notes.early_settles > 0)
+    fmt::print(stderr,
+               "ikelab diagnose: note: {}: {} attempt(s) were diagnosed early, oldest first, to keep memory bounded "
+               "(more than {} attempts open at once, or their lines over 24 MiB)\n",
+               log, notes.early_settles, diag::kMaxOpenAttempts);
+}
+
 // One log: print each diagnosis as its attempt settles, so a gigabyte log is
 // diagnosed in the memory of its open attempts. The JSON text is the same as
 // dumping the whole {"diagnoses": [...]} with indent 2.
@@ -127,8 +141,9 @@ int diagnose_one_streamed(const std::string& log, const diag::Catalogue& catalog
   size_t count = 0;
   bool failed = false;
   std::string item;
+  diag::ScanNotes notes;
   try {
-    diag::diagnose_file_stream(log, catalogue, [&](const diag::Diagnosis& d) {
+    notes = diag::diagnose_file_stream(log, catalogue, [&](const diag::Diagnosis& d) {
       failed = failed || is_failure(d);
       ++count;
       if (!json) {
@@ -152,6 +167,7 @@ int diagnose_one_streamed(const std::string& log, const diag::Catalogue& catalog
   }
   if (json) fmt::print("{}", count == 0 ? "{\n  \"diagnoses\": []\n}\n" : "\n  ]\n}\n");
   else if (count == 0) fmt::print("no IKE connection attempt found in {}\n", log);
+  print_scan_notes(log, notes);
   return failed ? 1 : 0;
 }
 
@@ -165,6 +181,7 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
     std::string rules = IKELAB_RULES_DIR;
     std::string follow;
     double settle = 2.0, idle = 30.0, stop_after = 0;
+    unsigned threads = 0;
   };
   auto opts = std::make_shared<Options>();
   cmd->add_option("logs", opts->logs, "LOG [PEER_LOG]: a log file, or - for standard input; optionally the peer's log")
@@ -177,7 +194,10 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--idle", opts->idle, "with --follow: seconds after which a quiet attempt is diagnosed anyway")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--stop-after", opts->stop_after, "with --follow: stop after this many seconds without new data");
+  cmd->add_option("--threads", opts->threads,
+                  "N: scan with N threads (default 0: one per core); the output is the same for every N");
   cmd->callback([opts, &exit_code]() {
+    diag::set_scan_threads(opts->threads);
     Style style;
     style.on = !opts->json && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
     if (opts->follow.empty() == opts->logs.empty()) {

@@ -72,15 +72,28 @@ std::vector<std::string> fault_ids(const Catalogue& catalogue);
 std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs,
                                       const Catalogue& catalogue);
 std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs);
+// What the scan had to cut short to stay linear and bounded (the output says so).
+struct ScanNotes {
+  std::uint64_t cut_lines = 0;      // lines longer than kMaxLineBytes, scanned up to it
+  std::uint64_t early_settles = 0;  // attempts settled early: too many open at once
+};
+inline constexpr std::size_t kMaxLineBytes = 1 << 20;
+inline constexpr std::size_t kMaxOpenAttempts = 20000;
+
 // One log, streamed: each diagnosis goes to `on_diagnosis` as soon as its
 // attempt settles, in the order the attempts started; nothing is collected,
-// so memory follows the open attempts, never the file's size.
-void diagnose_file_stream(const std::filesystem::path& log, const Catalogue& catalogue,
+// so memory follows the open attempts, never the file's size. Returns what
+// was cut short.
+ScanNotes diagnose_file_stream(const std::filesystem::path& log, const Catalogue& catalogue,
                           const std::function<void(const Diagnosis&)>& on_diagnosis);
 // Same for text already in memory (tests, the lab harness). `name` is the file
 // name evidence refers to.
 std::vector<Diagnosis> diagnose_text(std::string_view text, const std::string& name,
                                      const Catalogue& catalogue);
+
+// Threads that scan a log's blocks (0, the default: one per core). The
+// diagnoses are the same for every count; a Scanner reads it when made.
+void set_scan_threads(unsigned threads);
 
 // The `diagnose --json` contract of DESIGN.md: {"diagnoses": [...]}.
 nlohmann::json to_json(const Diagnosis& diagnosis);

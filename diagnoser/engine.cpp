@@ -325,6 +325,7 @@ SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& 
   }
   scanner.finish();
   tracker.finish();
+  facts.notes = {scanner.cut_lines(), tracker.forced_settles()};
   return facts;
 }
 
@@ -337,6 +338,7 @@ SampleFacts scan_text(const Catalogue& catalogue, std::string_view text, const s
   else feed_forward(scanner, text);
   scanner.finish();
   tracker.finish();
+  facts.notes = {scanner.cut_lines(), tracker.forced_settles()};
   return facts;
 }
 
@@ -373,13 +375,14 @@ std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& 
   return out;
 }
 
-void diagnose_file_stream(const std::filesystem::path& log, const Catalogue& catalogue,
-                          const std::function<void(const Diagnosis&)>& on_diagnosis) {
+ScanNotes diagnose_file_stream(const std::filesystem::path& log, const Catalogue& catalogue,
+                               const std::function<void(const Diagnosis&)>& on_diagnosis) {
   const std::string name = log.string();
   SampleFacts facts;
-  scan_input(
-      catalogue, log, [&](Attempt&& a) { on_diagnosis(diagnose_attempt(catalogue, a, name, facts)); },
-      [&](const SampleFacts& f) { facts = f; });
+  return scan_input(
+             catalogue, log, [&](Attempt&& a) { on_diagnosis(diagnose_attempt(catalogue, a, name, facts)); },
+             [&](const SampleFacts& f) { facts = f; })
+      .notes;
 }
 
 std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs) {

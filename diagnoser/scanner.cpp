@@ -3,11 +3,19 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <thread>
 
 namespace ikelab::diag {
 
 namespace {
+
+std::atomic<unsigned> scan_thread_setting{0};
+// A block is cut into chunks of about this size, scanned `threads_` at a
+// time: what waits for the tracker stays small whatever the block size.
+constexpr size_t kChunkBytes = 512 * 1024;
+std::atomic<size_t> chunk_bytes{kChunkBytes};
 
 int on_match(unsigned id, unsigned long long /*from*/, unsigned long long to, unsigned /*flags*/, void* context) {
   auto* raw = static_cast<std::vector<std::pair<unsigned, size_t>>*>(context);
@@ -68,8 +76,26 @@ bool continues(std::string_view prev, std::string_view cur, size_t width, std::s
 
 }  // namespace
 
+void set_scan_threads(unsigned threads) { scan_thread_setting = threads; }
+void set_scan_chunk_bytes(size_t bytes) { chunk_bytes = bytes ? bytes : kChunkBytes; }
+
+unsigned scan_threads() {
+  unsigned set = scan_thread_setting.load();
+  if (set) return set;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 Scanner::Scanner(const Catalogue& catalogue, Tracker& tracker)
-    : catalogue_(catalogue), tracker_(tracker), scratch_(catalogue) {}
+    : catalogue_(catalogue), tracker_(tracker), threads_(scan_threads()) {
+  scratches_.push_back(std::make_unique<Scratch>(catalogue));
+  for (const auto& p : catalogue.patterns) {
+    readers_.push_back(fixed_reader_for(p.regex));
+    captures_.push_back(std::any_of(p.group_names.begin(), p.group_names.end(),
+                                    [](const std::string& g) { return !g.empty(); }));
+  }
+}
+
+Scanner::~Scanner() = default;
 
 void Scanner::feed(std::string_view bytes) {
   while (!bytes.empty()) {
@@ -96,6 +122,7 @@ void Scanner::feed(std::string_view bytes) {
       process_block(carry_.data(), carry_.size(), next_line_number());
       carry_.clear();
     } else if (carry_.size() >= kMaxLine) {
+      ++cut_lines_;
       carry_.push_back('\n');
       process_block(carry_.data(), carry_.size(), next_line_number());
       carry_.clear();
@@ -105,6 +132,7 @@ void Scanner::feed(std::string_view bytes) {
 }
 
 void Scanner::feed_line(std::string_view line, std::uint64_t line_number) {
+  if (line.size() > kMaxLine) ++cut_lines_;
   std::string copy(line.substr(0, kMaxLine));
   copy.push_back('\n');
   bool join = join_wrapped_;
@@ -244,81 +272,122 @@ bool Scanner::join_block(const char* begin, size_t size, std::uint64_t first_lin
 }
 
 std::uint64_t Scanner::scan_block(const char* begin, size_t size, std::uint64_t first_line) {
-  std::vector<std::pair<unsigned, size_t>> raw;
-  raw.reserve(256);
-  if (catalogue_.database)
-    hs_scan(catalogue_.database, begin, static_cast<unsigned>(std::min<size_t>(size, 0xffffffffu)), 0, scratch_.get(),
-            on_match, &raw);
-  std::stable_sort(raw.begin(), raw.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
-
   const char* end = begin + size;
-  const char* cursor = begin;  // start of the line `line` refers to
+  const size_t chunk = chunk_bytes.load();
+  const size_t threads = size >= 2 * chunk ? threads_ : 1;
+  while (scratches_.size() < threads) scratches_.push_back(std::make_unique<Scratch>(catalogue_));
+  if (chunks_.size() < threads) chunks_.resize(threads);
   std::uint64_t line = first_line;
-  auto line_start_of = [&](const char* p) {
-    if (p <= begin) return begin;
-    const void* nl = memrchr(begin, '\n', static_cast<size_t>(p - begin));
-    return nl ? static_cast<const char*>(nl) + 1 : begin;
-  };
-
-  std::vector<unsigned> ids;
-  const char* record_start = nullptr;
-  std::uint64_t record_line = 0;
-  auto flush = [&]() {
-    if (!record_start || ids.empty()) return;
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    const char* first_end = line_end(record_start, end);
-    process_record(std::string_view(record_start, static_cast<size_t>(first_end - record_start)), record_line, ids);
-    ids.clear();
-  };
-
-  for (const auto& [id, to] : raw) {
-    const char* at = begin + std::min(to, size);
-    if (at > begin && at[-1] == '\n') --at;  // a match ending with the newline belongs to its line
-    const char* start = line_start_of(at > begin ? at - 1 : at);
-    if (start != record_start) {
-      flush();
-      if (start >= cursor) {
-        line += static_cast<std::uint64_t>(std::count(cursor, start, '\n'));
-        cursor = start;
-        record_line = line;
-      } else {
-        record_line = line - static_cast<std::uint64_t>(std::count(start, cursor, '\n'));
-      }
-      record_start = start;
-      if (!line_map_.empty() && record_line >= first_line && record_line - first_line < line_map_.size())
-        record_line = line_map_[record_line - first_line];
+  // Rounds of up to `threads` chunks of about kChunkBytes, each cut at a line
+  // end: where a chunk ends depends on the bytes only, never on `threads`.
+  std::vector<std::pair<const char*, size_t>> parts;
+  for (const char* at = begin; at < end;) {
+    parts.clear();
+    for (size_t t = 0; t < threads && at < end; ++t) {
+      const char* stop = at + std::min<size_t>(chunk, static_cast<size_t>(end - at));
+      if (stop < end) stop = line_end(stop - 1, end) + 1;  // whole lines (the block ends with one)
+      if (stop > end) stop = end;
+      parts.emplace_back(at, static_cast<size_t>(stop - at));
+      at = stop;
     }
-    ids.push_back(id);
+    std::vector<std::thread> workers;
+    for (size_t t = 1; t < parts.size(); ++t)
+      workers.emplace_back([this, &parts, t] {
+        scan_chunk(parts[t].first, parts[t].second, scratches_[t]->get(), chunks_[t]);
+      });
+    scan_chunk(parts[0].first, parts[0].second, scratches_[0]->get(), chunks_[0]);
+    for (auto& w : workers) w.join();
+    for (size_t t = 0; t < parts.size(); ++t) {
+      track_chunk(chunks_[t], line, first_line);
+      line += chunks_[t].newlines;
+    }
   }
-  flush();
-  line += static_cast<std::uint64_t>(std::count(cursor, end, '\n'));
   return line - first_line;
 }
 
-void Scanner::process_record(std::string_view line, std::uint64_t line_number, const std::vector<unsigned>& ids) {
+void Scanner::scan_chunk(const char* begin, size_t size, hs_scratch* scratch, ChunkScan& out) const {
+  out.raw.clear();
+  out.records.clear();
+  out.matches.clear();
+  out.newlines = static_cast<std::uint64_t>(std::count(begin, begin + size, '\n'));
+  if (catalogue_.database)
+    hs_scan(catalogue_.database, begin, static_cast<unsigned>(std::min<size_t>(size, 0xffffffffu)), 0, scratch,
+            on_match, &out.raw);
+  std::stable_sort(out.raw.begin(), out.raw.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+
+  // The line holding each hit, found by walking forward once (hits come in
+  // order of their end): linear in the chunk, however long its lines.
+  bool have = false;
+  size_t line_begin = 0, line_stop = 0;  // the current line: [line_begin, line_stop), line_stop at its newline
+  std::uint64_t index = 0;
+  out.ids.clear();
+  auto flush = [&] {
+    if (!have || out.ids.empty()) return;
+    std::sort(out.ids.begin(), out.ids.end());
+    out.ids.erase(std::unique(out.ids.begin(), out.ids.end()), out.ids.end());
+    confirm_line(std::string_view(begin + line_begin, line_stop - line_begin), index, out);
+    out.ids.clear();
+  };
+  for (const auto& [id, to] : out.raw) {
+    size_t at = std::min(to, size);
+    if (at > 0 && begin[at - 1] == '\n') --at;  // a match ending with the newline belongs to its line
+    const size_t pos = at > 0 ? at - 1 : 0;    // the match's last character
+    if (!have || pos > line_stop) {
+      flush();
+      const size_t from = have ? line_stop + 1 : 0;
+      const void* nl = pos > from ? memrchr(begin + from, '\n', pos - from) : nullptr;
+      const size_t start = nl ? static_cast<size_t>(static_cast<const char*>(nl) - begin) + 1 : from;
+      index = (have ? index + 1 : 0) + static_cast<std::uint64_t>(std::count(begin + from, begin + start, '\n'));
+      line_begin = start;
+      line_stop = static_cast<size_t>(line_end(begin + start, begin + size) - begin);
+      have = true;
+    }
+    out.ids.push_back(id);
+  }
+  flush();
+}
+
+void Scanner::confirm_line(std::string_view line, std::uint64_t index, ChunkScan& out) const {
   LineInfo info = parse_line(line);
   if (info.livelog_marker) return;
-  matches_.clear();
+  const auto first = static_cast<std::uint32_t>(out.matches.size());
   re2::StringPiece input(info.message.data(), info.message.size());
-  std::vector<re2::StringPiece> groups;
-  for (unsigned id : ids) {
+  for (unsigned id : out.ids) {
     const Pattern& p = catalogue_.patterns[id];
     if (p.dialect != Dialect::unknown && info.dialect != Dialect::unknown && p.dialect != info.dialect) continue;
-    groups.assign(p.group_names.size() + 1, re2::StringPiece());
-    if (!p.re->Match(input, 0, input.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size())))
-      continue;
     Match m;
     m.pattern = static_cast<int>(id);
-    for (size_t g = 0; g < p.group_names.size(); ++g)
-      if (!p.group_names[g].empty() && groups[g + 1].data())
-        m.captures.emplace_back(p.group_names[g], std::string(groups[g + 1].data(), groups[g + 1].size()));
-    matches_.push_back(std::move(m));
+    if (readers_[id] != FixedReader::none) {
+      if (!read_fixed(readers_[id], info.message, m.captures)) continue;
+    } else if (!captures_[id]) {
+      if (!p.re->Match(input, 0, input.size(), RE2::UNANCHORED, nullptr, 0)) continue;
+    } else {
+      out.groups.assign(p.group_names.size() + 1, re2::StringPiece());
+      if (!p.re->Match(input, 0, input.size(), RE2::UNANCHORED, out.groups.data(),
+                       static_cast<int>(out.groups.size())))
+        continue;
+      for (size_t g = 0; g < p.group_names.size(); ++g)
+        if (!p.group_names[g].empty() && out.groups[g + 1].data())
+          m.captures.emplace_back(p.group_names[g], std::string(out.groups[g + 1].data(), out.groups[g + 1].size()));
+    }
+    out.matches.push_back(std::move(m));
   }
-  if (matches_.empty()) return;
+  const auto count = static_cast<std::uint32_t>(out.matches.size()) - first;
+  if (count == 0) return;
   std::string_view shown = line;
   while (!shown.empty() && (shown.back() == '\r' || shown.back() == '\n')) shown.remove_suffix(1);
-  tracker_.on_record(line_number, info, shown, matches_);
+  out.records.push_back({index, info, shown, first, count});
+}
+
+void Scanner::track_chunk(ChunkScan& chunk, std::uint64_t base, std::uint64_t block_first_line) {
+  for (auto& r : chunk.records) {
+    std::uint64_t number = base + r.line;
+    if (!line_map_.empty() && number >= block_first_line && number - block_first_line < line_map_.size())
+      number = line_map_[number - block_first_line];
+    matches_.clear();
+    for (std::uint32_t i = 0; i < r.count; ++i) matches_.push_back(std::move(chunk.matches[r.first + i]));
+    tracker_.on_record(number, r.info, r.text, matches_);
+  }
 }
 
 }  // namespace ikelab::diag

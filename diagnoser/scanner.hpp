@@ -5,20 +5,49 @@
 // captures). Overlong lines are cut, binary garbage simply matches nothing.
 
 #include "diagnoser/catalogue.hpp"
+#include "diagnoser/packet_reader.hpp"
 #include "diagnoser/tracker.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace ikelab::diag {
 
+// The thread count in use (set_scan_threads in diagnoser.hpp; 0 there: one per core).
+unsigned scan_threads();
+// Chunk size (default 512 KiB; blocks below two chunks are scanned in the
+// calling thread alone). Tests use tiny chunks so that small logs are
+// scanned in parallel. 0 restores the default.
+void set_scan_chunk_bytes(size_t bytes);
+
+// What one chunk of a block holds once scanned: the lines that matched a
+// pattern (confirmed, captures taken), in order. Scanning a chunk depends on
+// its bytes only, so chunks are scanned in parallel and handed to the tracker
+// in order afterwards.
+struct ChunkScan {
+  struct Record {
+    std::uint64_t line = 0;  // lines before it in the chunk
+    LineInfo info;
+    std::string_view text;   // without CR/LF
+    std::uint32_t first = 0, count = 0;  // its matches in `matches`
+  };
+  std::vector<std::pair<unsigned, size_t>> raw;  // Hyperscan hits: pattern, end offset
+  std::vector<unsigned> ids;
+  std::vector<re2::StringPiece> groups;
+  std::vector<Record> records;
+  std::vector<Match> matches;
+  std::uint64_t newlines = 0;
+};
+
 class Scanner {
  public:
-  static constexpr size_t kMaxLine = 1 << 20;  // longer lines are cut here
+  static constexpr size_t kMaxLine = kMaxLineBytes;  // longer lines are cut here
 
   Scanner(const Catalogue& catalogue, Tracker& tracker);
+  ~Scanner();
 
   // Pluto-style wrapped lines (a message continued on the next, unprefixed
   // line); `width` is where the sample's lines end (a paste wrapped at N
@@ -41,6 +70,7 @@ class Scanner {
   void release_held();
   void finish();
   std::uint64_t lines() const { return line_number_; }
+  std::uint64_t cut_lines() const { return cut_lines_; }
 
  private:
   void process_block(const char* begin, size_t size, std::uint64_t first_line);
@@ -53,12 +83,22 @@ class Scanner {
   bool join_block(const char* begin, size_t size, std::uint64_t first_line);
   // Scans one block of complete lines; returns the number of newlines in it.
   std::uint64_t scan_block(const char* begin, size_t size, std::uint64_t first_line);
-  // One log line (a wrapped message already joined) and the patterns that hit it.
-  void process_record(std::string_view line, std::uint64_t line_number, const std::vector<unsigned>& ids);
+  // Hyperscan over one chunk of complete lines, then per hit line the prefix
+  // parser and the confirmation (fixed reader or RE2). Const: thread-safe.
+  void scan_chunk(const char* begin, size_t size, hs_scratch* scratch, ChunkScan& out) const;
+  // One line and the patterns that hit it: a record in `out` if any is confirmed.
+  void confirm_line(std::string_view line, std::uint64_t index, ChunkScan& out) const;
+  // Hands a scanned chunk's records to the tracker; `base` is its first line's number.
+  void track_chunk(ChunkScan& chunk, std::uint64_t base, std::uint64_t block_first_line);
 
   const Catalogue& catalogue_;
   Tracker& tracker_;
-  Scratch scratch_;
+  unsigned threads_ = 1;
+  std::vector<std::unique_ptr<Scratch>> scratches_;  // one per thread
+  std::vector<ChunkScan> chunks_;
+  std::vector<FixedReader> readers_;  // per pattern
+  std::vector<bool> captures_;        // per pattern: has named groups
+  std::uint64_t cut_lines_ = 0;
   std::string carry_;
   bool skipping_ = false;  // inside the cut-off tail of an overlong line
   bool join_wrapped_ = false;
@@ -73,7 +113,7 @@ class Scanner {
   std::uint64_t held_lines_ = 0;
   std::vector<std::uint64_t> line_map_;  // joined line index -> line number in the input
   std::uint64_t line_number_ = 0;  // lines completed so far
-  std::vector<Match> matches_;
+  std::vector<Match> matches_;  // one record's, handed to the tracker
 };
 
 }  // namespace ikelab::diag

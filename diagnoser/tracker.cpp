@@ -28,37 +28,65 @@ Tracker::Tracker(const Catalogue& catalogue, Sink sink)
   if (peer_restart_ >= 0 && !catalogue.patterns[static_cast<size_t>(peer_restart_)].synthetic) peer_restart_ = -1;
 }
 
-// `fresh` just established its IKE_SA. An older attempt of the same
-// connection with the same peer, in the same role, still open, established
-// and neither failed nor superseded, was dropped by the peer without a word:
-// it gets a hit of the synthetic pattern x_peer_new_ike_sa (this line).
 void Tracker::drop_closed(std::vector<std::uint64_t>& seqs) const {
   seqs.erase(std::remove_if(seqs.begin(), seqs.end(), [this](std::uint64_t s) { return !open_.count(s); }), seqs.end());
 }
 
+size_t Tracker::hit_bytes(const Hit& hit) {
+  size_t bytes = sizeof(Hit) + hit.text.capacity();
+  for (const auto& [k, v] : hit.captures) bytes += sizeof(k) + sizeof(v) + k.capacity() + v.capacity();
+  return bytes;
+}
+
+size_t Tracker::attempt_bytes(const Attempt& attempt) {
+  size_t bytes = sizeof(Attempt) + attempt.pattern_counts.size() * sizeof(attempt.pattern_counts[0]);
+  for (const auto& hit : attempt.hits) bytes += hit_bytes(hit);
+  return bytes;
+}
+
+// `fresh` just established its IKE_SA. An older attempt of the same
+// connection with the same peer, in the same role, still open, established
+// and neither failed nor superseded, was dropped by the peer without a word:
+// it gets a hit of the synthetic pattern x_peer_new_ike_sa (this line).
+// Only the established attempts with this peer are walked (an index, not a
+// walk over every open attempt: a burst holds thousands open), and those
+// that can never qualify again (closed, failed, superseded, already marked)
+// leave the index as they are met: each entry is walked past a bounded
+// number of times.
 void Tracker::note_peer_restart(const Attempt& fresh, std::uint64_t line, std::string_view text) {
   if (peer_restart_ < 0 || fresh.remote.empty() || fresh.connection.empty()) return;
-  // Only the open attempts with this peer (an index, not a walk over every
-  // open attempt: a busy gateway has thousands open).
-  auto peer = open_by_remote_.find(fresh.remote);
-  if (peer == open_by_remote_.end()) return;
+  auto peer = established_by_remote_.find(fresh.remote);
+  if (peer == established_by_remote_.end()) return;
   auto& seqs = peer->second;
-  drop_closed(seqs);
+  auto keep = seqs.begin();
   for (std::uint64_t seq : seqs) {
-    if (seq >= fresh.seq) continue;
     auto found = open_.find(seq);
+    if (found == open_.end()) continue;
     Attempt* old = found->second.get();
-    if (!old->ike_up || old->failed || old->superseded || old->role != fresh.role || old->remote != fresh.remote ||
-        old->connection != fresh.connection || old->count(peer_restart_) > 0)
+    if (old->failed || old->superseded || old->count(peer_restart_) > 0) continue;
+    *keep++ = seq;
+    if (seq >= fresh.seq || !old->ike_up || old->role != fresh.role || old->remote != fresh.remote ||
+        old->connection != fresh.connection)
       continue;
+    --keep;  // marked now: never again
     old->pattern_counts.emplace_back(peer_restart_, 1);
+    held_bytes_ += sizeof(old->pattern_counts[0]);
     if (old->hits.size() >= kMaxHitsPerAttempt) continue;
     Hit hit;
     hit.pattern = peer_restart_;
     hit.line = line;
     hit.text = std::string(text.substr(0, kMaxTextBytes));
+    held_bytes_ += hit_bytes(hit);
     old->hits.push_back(std::move(hit));
   }
+  seqs.erase(keep, seqs.end());
+}
+
+// An attempt with an established IKE_SA and a peer joins that peer's index.
+void Tracker::index_established(const Attempt& attempt) {
+  if (!attempt.ike_up || attempt.remote.empty()) return;
+  auto& seqs = established_by_remote_[attempt.remote];
+  if (seqs.empty() || seqs.back() != attempt.seq) seqs.push_back(attempt.seq);
 }
 
 Attempt* Tracker::lookup(std::unordered_map<std::string, std::uint64_t>& index, const std::string& key) {
@@ -73,12 +101,26 @@ Attempt* Tracker::lookup(std::unordered_map<std::string, std::uint64_t>& index, 
 }
 
 Attempt* Tracker::create(std::uint64_t line) {
+  settle_oldest_beyond_bounds();
   auto attempt = std::make_unique<Attempt>();
   attempt->seq = next_seq_++;
   attempt->first_line = line;
   Attempt* raw = attempt.get();
   open_.emplace(raw->seq, std::move(attempt));
+  held_bytes_ += sizeof(Attempt);
   return raw;
+}
+
+// Memory stays bounded whatever the input (a burst of attempts, a log whose
+// attempts never end): past kMaxOpenAttempts open attempts, or kMaxHeldBytes
+// held by open and settled-but-waiting attempts, the oldest open attempt is
+// settled now (and counted: the output says so).
+void Tracker::settle_oldest_beyond_bounds() {
+  while (!open_.empty() && (open_.size() >= kMaxOpenAttempts || held_bytes_ > kMaxHeldBytes)) {
+    close(open_.begin()->first);
+    ++forced_settles_;
+    flush_ready();
+  }
 }
 
 void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_view text, std::vector<Match>& matches) {
@@ -227,7 +269,7 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
   }
   if (a->remote.empty() && !remote.empty()) {
     a->remote = remote;
-    open_by_remote_[remote].push_back(a->seq);
+    index_established(*a);
   }
   if (a->local.empty() && !local.empty()) a->local = local;
   if (!a->remote.empty()) by_remote_[a->remote] = a->seq;
@@ -264,16 +306,23 @@ void Tracker::add_hits(Attempt& attempt, std::uint64_t line, const LineInfo& inf
     int seen = 0;
     for (auto& [pat, n] : a->pattern_counts)
       if (pat == m.pattern) seen = n++;
-    if (seen == 0) a->pattern_counts.emplace_back(m.pattern, 1);
+    if (seen == 0) {
+      a->pattern_counts.emplace_back(m.pattern, 1);
+      held_bytes_ += sizeof(a->pattern_counts[0]);
+    }
     if (seen >= kMaxHitsPerPattern || a->hits.size() >= kMaxHitsPerAttempt) continue;
     Hit hit;
     hit.pattern = m.pattern;
     hit.line = line;
     hit.text = std::string(text.substr(0, kMaxTextBytes));
     hit.captures = std::move(m.captures);
+    held_bytes_ += hit_bytes(hit);
     a->hits.push_back(std::move(hit));
   }
-  if (events & kIkeUp) note_peer_restart(*a, line, text);
+  if (events & kIkeUp) {
+    note_peer_restart(*a, line, text);
+    index_established(*a);
+  }
 }
 
 void Tracker::close(std::uint64_t seq) {
@@ -283,12 +332,14 @@ void Tracker::close(std::uint64_t seq) {
   open_.erase(it);
   bool replaced = attempt.superseded && !attempt.failed && !attempt.ike_up;
   if (attempt.significant && !replaced) ready_.emplace(attempt.seq, std::move(attempt));
+  else held_bytes_ -= std::min(held_bytes_, attempt_bytes(attempt));
 }
 
 void Tracker::flush_ready() {
   while (!ready_.empty() && (open_.empty() || ready_.begin()->first < open_.begin()->first)) {
     Attempt attempt = std::move(ready_.begin()->second);
     ready_.erase(ready_.begin());
+    held_bytes_ -= std::min(held_bytes_, attempt_bytes(attempt));
     sink_(std::move(attempt));
   }
 }
@@ -325,10 +376,10 @@ void Tracker::drop_stale_keys() {
   sweep(by_pluto_);
   sweep(by_remote_);
   sweep(by_thread_);
-  if (open_by_remote_.size() > limit)
-    for (auto it = open_by_remote_.begin(); it != open_by_remote_.end();) {
+  if (established_by_remote_.size() > limit)
+    for (auto it = established_by_remote_.begin(); it != established_by_remote_.end();) {
       drop_closed(it->second);
-      it = it->second.empty() ? open_by_remote_.erase(it) : std::next(it);
+      it = it->second.empty() ? established_by_remote_.erase(it) : std::next(it);
     }
 }
 

@@ -36,6 +36,12 @@ class Tracker {
   void settle_by_wall(double now, double settle_seconds, double idle_seconds);
   void finish();
   size_t open_attempts() const { return open_.size(); }
+  // Bounds on what is held (open attempts, and settled ones waiting for an
+  // older one to settle); past them the oldest open attempt settles early.
+  static constexpr size_t kMaxOpenAttempts = diag::kMaxOpenAttempts;
+  static constexpr size_t kMaxHeldBytes = 24u << 20;  // estimated: the attempts' own bytes, not malloc's
+  // Attempts settled early because a bound was reached.
+  std::uint64_t forced_settles() const { return forced_settles_; }
 
  private:
   Attempt* lookup(std::unordered_map<std::string, std::uint64_t>& index, const std::string& key);
@@ -46,6 +52,10 @@ class Tracker {
   // Removes the attempts that are no longer open from a list of them.
   void drop_closed(std::vector<std::uint64_t>& seqs) const;
   void note_peer_restart(const Attempt& fresh, std::uint64_t line, std::string_view text);
+  void index_established(const Attempt& attempt);
+  void settle_oldest_beyond_bounds();
+  static size_t hit_bytes(const Hit& hit);
+  static size_t attempt_bytes(const Attempt& attempt);
   void add_hits(Attempt& a, std::uint64_t line, const LineInfo& info, std::string_view text,
                 std::vector<Match>& matches, unsigned events);
 
@@ -59,7 +69,10 @@ class Tracker {
   std::map<std::uint64_t, Attempt> ready_;
   std::unordered_map<std::string, std::uint64_t> by_sa_, by_pluto_, by_remote_;
   std::unordered_map<int, std::uint64_t> by_thread_;
-  std::unordered_map<std::string, std::vector<std::uint64_t>> open_by_remote_;  // peer -> attempts (some closed)
+  // peer -> attempts with an established IKE_SA that a newer one may mark (some closed)
+  std::unordered_map<std::string, std::vector<std::uint64_t>> established_by_remote_;
+  size_t held_bytes_ = 0;
+  std::uint64_t forced_settles_ = 0;
   struct ThreadPeer {
     std::string local, remote;
     std::string sa_key;  // IKE_SA of the packet line, empty if it named none

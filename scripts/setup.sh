@@ -22,7 +22,7 @@ packages=(
   # openssl (3DES, DES, ...) and xauth-generic for the fault scenarios
   libstrongswan-standard-plugins libcharon-extauth-plugins
   # benchmarks
-  time jq
+  time jq ripgrep
 )
 
 missing=()
