@@ -119,7 +119,7 @@ for fmt in $formats; do
     line "ikelab diagnose" "$ik_wall" "$ik_cpu" "peak RSS $ik_rss KiB"
     line "ikelab diagnose --threads 1" "$ik1_wall" "$ik1_cpu" "peak RSS $ik1_rss KiB"
     line "grep -c -E -f yardstick" "$gr_wall" "$gr_cpu" "$(cat "$dir/gw-grep.out") matching lines"
-    line "rg -c -f yardstick" "$rg_wall" "$rg_cpu" "$(cat "$dir/gw-rg.out") matching lines"
+    line "rg -c -f yardstick" "$rg_wall" "$rg_cpu" "$(cat "$dir/gw-rg.out" | grep . || echo 0) matching lines"  # rg -c prints nothing for none
     line "wc -l" "$wc_wall" "$wc_cpu" ""
     ratio() { awk -v a="$2" -v b="$1" 'BEGIN{ if (a < 0.005) a = 0.005; if (b < 0.005) b = 0.005; printf "%.2f", a/b}'; }
     ratio_grep=$(ratio "$ik_wall" "$gr_wall"); ratio_rg=$(ratio "$ik_wall" "$rg_wall"); ratio_wc=$(ratio "$ik_wall" "$wc_wall")

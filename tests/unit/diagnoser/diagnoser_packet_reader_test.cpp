@@ -4,8 +4,8 @@
 // there), and on each such line cut short at every length.
 #include "test_support.hpp"
 
-#include "diagnoser/catalogue.hpp"
-#include "diagnoser/packet_reader.hpp"
+#include "diagnoser/src/catalogue/catalogue.hpp"
+#include "diagnoser/src/input/packet_reader.hpp"
 
 #include <gtest/gtest.h>
 #include <re2/re2.h>

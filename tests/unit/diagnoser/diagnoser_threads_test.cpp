@@ -6,8 +6,8 @@
 // chunk ends inside wrapped pluto messages (the joiner runs before).
 #include "test_support.hpp"
 
-#include "diagnoser/engine.hpp"
-#include "diagnoser/scanner.hpp"
+#include "diagnoser/src/input/engine.hpp"
+#include "diagnoser/src/input/scanner.hpp"
 
 #include <gtest/gtest.h>
 
