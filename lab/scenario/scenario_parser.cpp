@@ -236,6 +236,14 @@ void check_consistency(const Reader& r, const YAML::Node& root, const Scenario& 
     if (h.pool && side == Side::initiator) {
       r.fail(mark("pool"), "initiator: only the responder hands out virtual IPs");
     }
+    if (h.implementation == Implementation::libreswan) {
+      for (const auto& [key, id] : {std::pair{"local_id", h.local_id}, std::pair{"remote_id", h.remote_id}}) {
+        if (!id) continue;
+        if (auto why = values::check_libreswan_id(*id); !why.empty()) {
+          r.fail(mark(key), fmt::format("{}: {} '{}' cannot be written for libreswan: {}", name, key, *id, why));
+        }
+      }
+    }
     if (h.aggressive.value_or(false) && std::find(s.ike_versions.begin(), s.ike_versions.end(), 2) != s.ike_versions.end()) {
       r.fail(mark("aggressive"), fmt::format("{}: aggressive mode exists only in IKEv1; set ike: [1]", name));
     }
