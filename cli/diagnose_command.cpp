@@ -178,7 +178,7 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
   struct Options {
     std::vector<std::string> logs;
     bool json = false;
-    std::string rules = IKELAB_RULES_DIR;
+    std::string rules;  // empty: diag::default_rules_dir()
     std::string follow;
     double settle = 2.0, idle = 30.0, stop_after = 0;
     unsigned threads = 0;
@@ -186,8 +186,8 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<Options>();
   cmd->add_option("logs", opts->logs, "LOG [PEER_LOG]: a log file, or - for standard input; optionally the peer's log")
       ->expected(0, 2);
-  cmd->add_flag("--json", opts->json, "machine-readable output (the contract in DESIGN.md)");
-  cmd->add_option("--rules", opts->rules, "rule catalogue folder (default: the built-in catalogue)");
+  cmd->add_flag("--json", opts->json, "machine-readable output (the contract in docs/json.md)");
+  cmd->add_option("--rules", opts->rules, "rule catalogue folder (default: $IKELAB_RULES, else the installed share/ikelab/rules, else the source tree)");
   cmd->add_option("--follow", opts->follow, "FILE: read a growing log like tail -f, print each attempt when it settles");
   cmd->add_option("--settle", opts->settle, "with --follow: seconds of quiet after a final line before diagnosing")
       ->check(CLI::PositiveNumber);
@@ -207,7 +207,7 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
     }
     std::shared_ptr<const diag::Catalogue> catalogue;
     try {
-      catalogue = diag::load_catalogue(opts->rules);
+      catalogue = opts->rules.empty() ? diag::load_catalogue() : diag::load_catalogue(opts->rules);
     } catch (const diag::RuleError& e) {
       fmt::print(stderr, "ikelab diagnose: bad rule catalogue: {}\n", e.what());
       exit_code = 2;

@@ -1,5 +1,7 @@
 #include "bench/loggen/truth_check.hpp"
 
+#include "check/diagnosis_match.hpp"
+
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
@@ -25,28 +27,10 @@ void note(TruthReport& r, std::string text) {
   if (r.problems.size() < kMaxProblems) r.problems.push_back(std::move(text));
 }
 
-// "[a, b]" -> {a, b}; "a" -> {a}.
-std::vector<std::string> truth_ids(const std::string& truth) {
-  if (truth.empty() || truth.front() != '[') return {truth};
-  std::vector<std::string> ids;
-  std::string inner = truth.substr(1, truth.size() >= 2 ? truth.size() - 2 : 0);
-  std::istringstream in(inner);
-  for (std::string id; std::getline(in, id, ',');) {
-    id.erase(0, id.find_first_not_of(' '));
-    id.erase(id.find_last_not_of(' ') + 1);
-    if (!id.empty()) ids.push_back(id);
-  }
-  return ids;
-}
-
 }  // namespace
 
 bool meets_truth(const std::string& truth, const std::string& fault, const std::vector<std::string>& candidates) {
-  if (truth.empty() || truth.front() != '[') return fault == truth;
-  auto ids = truth_ids(truth);
-  return !ids.empty() && std::all_of(ids.begin(), ids.end(), [&](const std::string& id) {
-    return fault == id || std::find(candidates.begin(), candidates.end(), id) != candidates.end();
-  });
+  return harness::diagnosis_meets(harness::fault_expectation_from_text(truth), {fault, candidates, {}});
 }
 
 TruthReport check_truth(const std::string& truth_path, const std::string& json_path) {
@@ -140,7 +124,7 @@ TruthReport check_truth(const std::string& truth_path, const std::string& json_p
     TemplateTally& templ = r.by_template[row.templ];
     if (meets_truth(row.truth, fault, candidates)) {
       ++templ.right;
-      if (fault == truth_ids(row.truth).front()) {
+      if (fault == harness::fault_expectation_from_text(row.truth).faults.front()) {
         ++r.exact;
         ++tally.exact;
       } else {

@@ -8,26 +8,6 @@ namespace ikelab::harness {
 
 namespace fs = std::filesystem;
 
-FoundDiagnosis case_diagnosis(const std::vector<FoundDiagnosis>& found) {
-  if (found.empty()) return {"no_attempt", {}, "no connection attempt found"};
-  auto failed = std::find_if(found.begin(), found.end(), [](const FoundDiagnosis& d) { return d.fault != "none"; });
-  return failed != found.end() ? *failed : found.front();
-}
-
-bool diagnosis_matches(const FaultExpectation& expected, const std::vector<FoundDiagnosis>& found) {
-  FoundDiagnosis chosen = case_diagnosis(found);
-  switch (expected.kind) {
-    case FaultExpectation::Kind::no_attempt: return found.empty();
-    case FaultExpectation::Kind::exact: return !found.empty() && chosen.fault == expected.faults.front();
-    case FaultExpectation::Kind::among_candidates:
-      return !found.empty() && std::all_of(expected.faults.begin(), expected.faults.end(), [&](const std::string& id) {
-               return chosen.fault == id ||
-                      std::find(chosen.candidates.begin(), chosen.candidates.end(), id) != chosen.candidates.end();
-             });
-  }
-  return false;
-}
-
 std::optional<fs::path> peer_log(const fs::path& case_dir, Peer peer) {
   for (const char* name : {"charon.log", "pluto.log"}) {
     fs::path file = case_dir / to_string(peer) / name;

@@ -3,9 +3,10 @@
 // Checks one finished case against expected/: the outcome, the diagnoses
 // (both logs together, each log alone) and the evidence patterns.
 
+#include "check/diagnosis_match.hpp"
+#include "check/expectations.hpp"
 #include "lab/run/case_artefacts.hpp"
 #include "lab/run/case_runner.hpp"
-#include "check/expectations.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -17,22 +18,10 @@
 
 namespace ikelab::harness {
 
-// What the diagnoser said about one connection attempt (the part the check needs).
-struct FoundDiagnosis {
-  std::string fault;
-  std::vector<std::string> candidates;
-  std::string summary;
-};
 // Diagnoses the given logs (one log, or the initiator's and the responder's).
 using DiagnoseLogs = std::function<std::vector<FoundDiagnosis>(const std::vector<std::filesystem::path>& logs)>;
 // Fault ids the diagnoser knows (to catch typos in expected files); empty: not checked.
 using KnownFaults = std::vector<std::string>;
-
-// The diagnosis a view of a case stands for: the first attempt whose fault is
-// not `none`; `none` when every attempt succeeded; `no_attempt` when there is none.
-FoundDiagnosis case_diagnosis(const std::vector<FoundDiagnosis>& found);
-// Whether `found` satisfies `expected` (see FaultExpectation).
-bool diagnosis_matches(const FaultExpectation& expected, const std::vector<FoundDiagnosis>& found);
 
 struct CheckItem {
   std::string kind;     // outcome | diagnosis | evidence | expected

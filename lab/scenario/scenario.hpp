@@ -92,9 +92,6 @@ struct Scenario {
   }
 };
 
-// The catalogue's fault ids (DESIGN.md), "none" included.
-const std::vector<std::string>& known_fault_ids();
-
 Scenario load_scenario(const std::filesystem::path& file);
 // Every *.yaml directly in dir, sorted by name. Throws on the first bad file.
 std::vector<Scenario> load_scenarios(const std::filesystem::path& dir);

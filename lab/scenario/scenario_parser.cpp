@@ -11,6 +11,7 @@
 
 #include "lab/scenario/scenario.hpp"
 #include "lab/scenario/scenario_values.hpp"
+#include "ikelab/diagnoser.hpp"
 
 namespace ikelab::harness {
 namespace {
@@ -235,6 +236,14 @@ void check_consistency(const Reader& r, const YAML::Node& root, const Scenario& 
     if (h.pool && side == Side::initiator) {
       r.fail(mark("pool"), "initiator: only the responder hands out virtual IPs");
     }
+    if (h.implementation == Implementation::libreswan) {
+      for (const auto& [key, id] : {std::pair{"local_id", h.local_id}, std::pair{"remote_id", h.remote_id}}) {
+        if (!id) continue;
+        if (auto why = values::check_libreswan_id(*id); !why.empty()) {
+          r.fail(mark(key), fmt::format("{}: {} '{}' cannot be written for libreswan: {}", name, key, *id, why));
+        }
+      }
+    }
     if (h.aggressive.value_or(false) && std::find(s.ike_versions.begin(), s.ike_versions.end(), 2) != s.ike_versions.end()) {
       r.fail(mark("aggressive"), fmt::format("{}: aggressive mode exists only in IKEv1; set ike: [1]", name));
     }
@@ -253,16 +262,16 @@ void check_consistency(const Reader& r, const YAML::Node& root, const Scenario& 
 
 }  // namespace
 
-const std::vector<std::string>& known_fault_ids() {
-  static const std::vector<std::string> ids = {
-      "none", "psk_mismatch", "wrong_id_initiator", "wrong_id_responder", "wrong_rsa_key_initiator",
-      "wrong_rsa_key_responder", "untrusted_ca", "certificate_expired", "ike_proposal_mismatch",
-      "wrong_remote_gateway", "auth_method_mismatch", "ike_version_mismatch", "aggressive_mode_mismatch",
-      "peer_unreachable", "esp_proposal_mismatch", "ts_mismatch", "pfs_mismatch", "psk_not_found",
-      "local_credential_missing", "signature_hash_mismatch", "user_auth_failed", "virtual_ip_missing",
-      "kernel_sa_install_failed", "nat_blocked", "dpd_timeout", "rekey_failed", "daemon_start_failed"};
+namespace {
+
+// The catalogue's fault ids, "none" included: the rule files define them
+// (docs/faults.md), read once per process.
+const std::vector<std::string>& catalogue_fault_ids() {
+  static const std::vector<std::string> ids = diag::catalogue_fault_ids(diag::default_rules_dir());
   return ids;
 }
+
+}  // namespace
 
 Scenario load_scenario(const std::filesystem::path& file) {
   Reader r(file);
@@ -295,9 +304,9 @@ Scenario load_scenario(const std::filesystem::path& file) {
       have_description = true;
     } else if (key == "fault") {
       s.fault = r.scalar(value, key);
-      const auto& ids = known_fault_ids();
+      const auto& ids = catalogue_fault_ids();
       if (std::find(ids.begin(), ids.end(), s.fault) == ids.end()) {
-        r.fail(value.Mark(), fmt::format("'fault': '{}' is not a catalogue id (DESIGN.md)", s.fault));
+        r.fail(value.Mark(), fmt::format("'fault': '{}' is not a catalogue id (no rule file defines it; docs/faults.md)", s.fault));
       }
       have_fault = true;
     } else if (key == "auth") {

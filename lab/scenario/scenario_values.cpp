@@ -1,6 +1,7 @@
 #include "lab/scenario/scenario_values.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/core.h>
 
 #include <array>
 #include <charconv>
@@ -88,6 +89,19 @@ std::string check_section_name(std::string_view value) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '-';
     if (!ok) return "may only hold letters, digits, '_' and '-'";
+  }
+  return {};
+}
+
+std::string check_libreswan_id(std::string_view id) {
+  if (id.empty()) return "it is empty";
+  if (id.size() > 255) return "it is longer than 255 characters";
+  if (id.front() == '%') return "a leading '%' is a libreswan keyword";
+  if (id.front() == '@') return "a leading '@' is libreswan syntax (write the plain name)";
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    std::string_view(" .,=@_:+-/").find(c) != std::string_view::npos;
+    if (!ok) return fmt::format("character '{}' is not allowed (letters, digits, space and .,=@_:+-/ only)", c);
   }
   return {};
 }

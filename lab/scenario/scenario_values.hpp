@@ -27,6 +27,11 @@ std::string check_traffic_selector(std::string_view value);
 // lowercase algorithm keywords joined by '-'.
 std::string check_proposal(std::string_view value);
 
+// An ID libreswan's ipsec.conf can hold (it has no escapes: a quoted value
+// ends at the next '"'): letters, digits, space and .,=@_:+-/, 1..255 bytes,
+// no leading '%' (a keyword) or '@' (syntax). Checked for libreswan hosts.
+std::string check_libreswan_id(std::string_view id);
+
 // A name used as a swanctl.conf section name (scenario, connection, child).
 std::string check_section_name(std::string_view value);
 

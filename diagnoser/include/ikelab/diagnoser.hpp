@@ -2,7 +2,7 @@
 // The diagnosis engine's public API. The engine knows strongSwan (charon) and
 // pluto logs, nothing about the lab.
 //
-//   auto catalogue = ikelab::diag::load_catalogue();          // rules from IKELAB_RULES_DIR
+//   auto catalogue = ikelab::diag::load_catalogue();          // rules from default_rules_dir()
 //   auto result = ikelab::diag::diagnose_files({"resp.log"}, *catalogue);
 //   std::cout << ikelab::diag::to_json(result).dump(2);
 //
@@ -63,8 +63,18 @@ struct InputError : std::runtime_error {
 
 class Catalogue;  // the compiled rule catalogue (immutable, shareable)
 
-// Loads every *.yaml under `dir` (default: the source tree's diagnoser/rules).
-std::shared_ptr<const Catalogue> load_catalogue(const std::filesystem::path& dir = IKELAB_RULES_DIR);
+// Where the rule catalogue is when no folder is given, decided at run time:
+// the IKELAB_RULES environment variable; else the share folder of the prefix
+// the running program is installed in (<prefix>/bin/ikelab ->
+// <prefix>/share/ikelab/rules); else, in a developer build, the source tree's
+// diagnoser/rules. Throws RuleError when none of them is a folder.
+std::filesystem::path default_rules_dir();
+// Loads every *.yaml under `dir` (files starting with '_' hold shared definitions).
+std::shared_ptr<const Catalogue> load_catalogue(const std::filesystem::path& dir);
+std::shared_ptr<const Catalogue> load_catalogue();  // from default_rules_dir()
+// The fault ids the rule files under `dir` define (`none` included), sorted,
+// read without compiling the catalogue (cheap). Throws RuleError.
+std::vector<std::string> catalogue_fault_ids(const std::filesystem::path& dir);
 // Fault ids the catalogue has rules for, sorted.
 std::vector<std::string> fault_ids(const Catalogue& catalogue);
 
@@ -95,7 +105,7 @@ std::vector<Diagnosis> diagnose_text(std::string_view text, const std::string& n
 // diagnoses are the same for every count; a Scanner reads it when made.
 void set_scan_threads(unsigned threads);
 
-// The `diagnose --json` contract of DESIGN.md: {"diagnoses": [...]}.
+// The `diagnose --json` contract (docs/json.md): {"diagnoses": [...]}.
 nlohmann::json to_json(const Diagnosis& diagnosis);
 nlohmann::json to_json(const std::vector<Diagnosis>& diagnoses);
 // Serialise safely: invalid UTF-8 from logs is replaced, never throws.

@@ -80,7 +80,7 @@ void add_unique(std::vector<std::string>& list, const std::string& item) {
 bool is_address(std::string_view text) { return values::check_address(text).empty(); }
 
 std::string quoted_id(const HostConfig& host, const std::string& id, const char* what) {
-  if (auto why = check_ipsec_id(id); !why.empty()) {
+  if (auto why = values::check_libreswan_id(id); !why.empty()) {
     throw RenderError(fmt::format("{} {}: '{}' cannot be written for libreswan: {}",
                                   host.side == Side::initiator ? "initiator" : "responder", what, id, why));
   }
@@ -201,19 +201,6 @@ std::string xauth_passwd_line(std::string_view user_name, std::string_view passw
   const char* hashed = crypt_r(clear.c_str(), "$6$ikelabxauth$", &data);
   if (hashed == nullptr || hashed[0] != '$') throw RenderError("XAuth password: crypt(3) failed");
   return fmt::format("{}:{}:{}\n", user_name, hashed, connection);
-}
-
-std::string check_ipsec_id(std::string_view id) {
-  if (id.empty()) return "it is empty";
-  if (id.size() > 255) return "it is longer than 255 characters";
-  if (id.front() == '%') return "a leading '%' is a libreswan keyword";
-  if (id.front() == '@') return "a leading '@' is libreswan syntax (write the plain name)";
-  for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    std::string_view(" .,=@_:+-/").find(c) != std::string_view::npos;
-    if (!ok) return fmt::format("character '{}' is not allowed (letters, digits, space and .,=@_:+-/ only)", c);
-  }
-  return {};
 }
 
 std::string libreswan_id(std::string_view id) {

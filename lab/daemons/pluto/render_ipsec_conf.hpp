@@ -9,7 +9,8 @@
 //
 // ipsec.conf has no escapes: a double-quoted value ends at the next '"' and
 // may not span lines, and '%' words have meanings. So every ID is checked
-// against a conservative character set (check_ipsec_id) and written quoted;
+// against a conservative character set (values::check_libreswan_id, when the
+// scenario is read) and written quoted;
 // addresses and subnets are IP literals checked by the parser; proposals are
 // rebuilt from known algorithm keywords only. The PSK and an XAuth client's
 // password go into ipsec.secrets as 0x hex, so any bytes are safe there; an
@@ -51,8 +52,6 @@ struct RenderedPluto {
   std::vector<std::pair<std::string, std::string>> files;  // relative to confdir
 };
 
-// Empty when the ID can be written to ipsec.conf/ipsec.secrets, else why not.
-std::string check_ipsec_id(std::string_view id);
 
 // An ID as libreswan writes it: IP address as is, a DN (has '=') as is,
 // user@host as is, anything else as @FQDN (charon's reading of a plain name).

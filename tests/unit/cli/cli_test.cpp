@@ -32,4 +32,14 @@ TEST(Cli, UnknownSubcommandIsAUsageError) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+// A value the chosen daemon cannot take is refused when the scenario is read
+// (file:line), not later when a case is rendered.
+TEST(Cli, ListRefusesALibreswanIdWithAQuoteNamingFileAndLine) {
+  const std::string file = std::string(IKELAB_TEST_DATA_DIR) + "/list_libreswan_quote/libreswan_id_quote.yaml";
+  Result r = run(std::string("list --scenarios ") + IKELAB_TEST_DATA_DIR + "/list_libreswan_quote");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find(file + ":7:"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("cannot be written for libreswan"), std::string::npos) << r.output;
+}
+
 }  // namespace

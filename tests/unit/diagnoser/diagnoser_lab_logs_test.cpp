@@ -6,7 +6,12 @@
 // show nothing but success).
 #include "test_support.hpp"
 
+#include "check/diagnosis_match.hpp"
+#include "check/expectations.hpp"
+
 #include <yaml-cpp/yaml.h>
+
+#include <map>
 
 namespace ikelab::diag::test {
 namespace {
@@ -60,36 +65,25 @@ bool has_ike_lines(const std::filesystem::path& log) {
 }
 
 // What expected/<scenario>.yaml demands of one view (pair, initiator,
-// responder), as `ikelab run` checks it: an id (the fault, `none`, or
-// `no_attempt`), or a list whose every id is the fault or a candidate.
-// Views marked `xfail` (known gaps) are not demanded here.
-struct ViewExpectation {
-  bool given = false, xfail = false, list = false;
-  std::vector<std::string> ids;
-};
-
-ViewExpectation view_expectation(const std::string& scenario, const std::string& ike, const std::string& view) {
-  ViewExpectation out;
-  auto diagnosis = YAML::LoadFile((kExpected / (scenario + ".yaml")).string())[ike]["diagnosis"];
-  if (!diagnosis || !diagnosis[view]) return out;
-  out.given = true;
-  if (diagnosis["xfail"])
-    for (const auto& v : diagnosis["xfail"]) out.xfail = out.xfail || v.as<std::string>() == view;
-  if (diagnosis[view].IsSequence()) {
-    out.list = true;
-    for (const auto& id : diagnosis[view]) out.ids.push_back(id.as<std::string>());
-  } else {
-    out.ids.push_back(diagnosis[view].as<std::string>());
-  }
-  return out;
+// responder), as `ikelab run` checks it (check/diagnosis_match.hpp); nullptr
+// when it gives none or marks the view `xfail` (a known gap).
+const harness::FaultExpectation* view_expectation(const std::string& scenario, const std::string& ike,
+                                                  const std::string& view) {
+  static std::map<std::string, harness::ScenarioExpectations> loaded;
+  auto it = loaded.find(scenario);
+  if (it == loaded.end()) it = loaded.emplace(scenario, harness::load_expectations(kExpected / (scenario + ".yaml"))).first;
+  auto version = it->second.versions.find(ike == "ike1" ? 1 : 2);
+  if (version == it->second.versions.end() || !version->second.diagnosis) return nullptr;
+  const harness::DiagnosisExpectation& d = *version->second.diagnosis;
+  if (std::find(d.xfail.begin(), d.xfail.end(), view) != d.xfail.end()) return nullptr;
+  const harness::FaultExpectation& e = view == "pair" ? d.pair : view == "initiator" ? d.initiator : d.responder;
+  return e.faults.empty() ? nullptr : &e;
 }
 
-bool meets(const ViewExpectation& e, const std::vector<Diagnosis>& ds) {
-  const Diagnosis* d = verdict(ds);
-  if (!e.list && e.ids.front() == "no_attempt") return d == nullptr;
-  if (!d) return false;
-  if (!e.list) return d->fault == e.ids.front();
-  return std::all_of(e.ids.begin(), e.ids.end(), [&](const std::string& id) { return names(*d, id); });
+bool meets(const harness::FaultExpectation& e, const std::vector<Diagnosis>& ds) {
+  std::vector<harness::FoundDiagnosis> found;
+  for (const auto& d : ds) found.push_back({d.fault, d.candidates, d.summary});
+  return harness::diagnosis_matches(e, found);
 }
 
 class LabLogs : public ::testing::TestWithParam<LabCase> {};
@@ -103,14 +97,14 @@ TEST_P(LabLogs, NameTheInjectedFault) {
   const Diagnosis* pair = verdict(both);
   ASSERT_NE(pair, nullptr) << "no attempt found";
   EXPECT_TRUE(names(*pair, fault) || (tolerated && pair->fault == "none")) << "both logs: " << describe(both);
-  if (auto e = view_expectation(c.scenario, c.ike, "pair"); e.given && !e.xfail) {
-    EXPECT_TRUE(meets(e, both)) << "both logs, as expected/ says: " << describe(both);
+  if (const auto* e = view_expectation(c.scenario, c.ike, "pair")) {
+    EXPECT_TRUE(meets(*e, both)) << "both logs, as expected/ says: " << describe(both);
   }
   for (const auto& [view, side] : {std::pair{"initiator", init}, std::pair{"responder", resp}}) {
     auto alone = diagnose_files({side}, catalogue());
     // Views expected/ gives and does not mark as a known gap: exactly that.
-    if (auto e = view_expectation(c.scenario, c.ike, view); e.given && !e.xfail) {
-      EXPECT_TRUE(meets(e, alone)) << side.filename() << " alone, as expected/ says: " << describe(alone);
+    if (const auto* e = view_expectation(c.scenario, c.ike, view)) {
+      EXPECT_TRUE(meets(*e, alone)) << side.filename() << " alone, as expected/ says: " << describe(alone);
       continue;
     }
     if (!has_ike_lines(side)) continue;  // e.g. no daemon ever answered on that side

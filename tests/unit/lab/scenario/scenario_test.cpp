@@ -92,6 +92,7 @@ TEST(ScenarioParser, ImpossibleValuesNameFileAndLine) {
   expect_error("bad_fault.yaml", 2, "'psk_wrong' is not a catalogue id");
   expect_error("bad_subnet.yaml", 8, "host bits");
   expect_error("newline_in_id.yaml", 6, "control character");
+  expect_error("libreswan_id_quote.yaml", 7, "cannot be written for libreswan: character '\"'");
   expect_error("bad_proposal.yaml", 6, "lowercase algorithm keywords");
   expect_error("bad_ike_version.yaml", 4, "between 1 and 2, not 3");
   expect_error("out_of_range.yaml", 7, "between 1 and 300, not 0");

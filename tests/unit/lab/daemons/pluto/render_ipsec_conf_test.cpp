@@ -19,6 +19,7 @@
 
 #include "lab/daemons/charon/render_swanctl.hpp"
 #include "lab/daemons/pluto/render_ipsec_conf.hpp"
+#include "lab/scenario/scenario_values.hpp"
 #include "lab/daemons/pluto/rsa_public_key.hpp"
 
 #include <boost/process.hpp>
@@ -94,10 +95,10 @@ TEST(LibreswanId, PlainNamesBecomeFqdnOthersStay) {
 }
 
 TEST(LibreswanId, RefusesWhatIpsecConfCannotHold) {
-  EXPECT_EQ(check_ipsec_id("initiator.ikelab.test"), "");
-  EXPECT_EQ(check_ipsec_id("C=CH, O=ikelab, CN=initiator.ikelab.test"), "");
+  EXPECT_EQ(values::check_libreswan_id("initiator.ikelab.test"), "");
+  EXPECT_EQ(values::check_libreswan_id("C=CH, O=ikelab, CN=initiator.ikelab.test"), "");
   for (const char* bad : {"a\"b", "a\nb", "%any", "@host", "a#b", "a{b}", "a\\b", "a'b", ""}) {
-    EXPECT_NE(check_ipsec_id(bad), "") << bad;
+    EXPECT_NE(values::check_libreswan_id(bad), "") << bad;
   }
 }
 
