@@ -69,8 +69,13 @@ int run(const RunArgs& args) {
     return 2;
   }
 
-  auto credentials = std::make_shared<harness::Credentials>(netns::state_root() / std::to_string(getpid()) / "credentials");
-  netns::register_this_process();
+  std::shared_ptr<harness::Credentials> credentials;
+  try {
+    credentials = std::make_shared<harness::Credentials>(netns::own_run_dir().make_child("credentials").path());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "ikelab run: the lab's state directory: {}\n", e.what());
+    return 2;
+  }
   std::vector<harness::CaseRequest> cases;
   for (const auto& scenario : scenarios) {
     for (int version : scenario.ike_versions) {

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <fstream>
 #include <numeric>
 #include <sstream>
 #include <unistd.h>
@@ -73,7 +72,13 @@ std::vector<CaseResult> run_cases(const std::vector<CaseRequest>& cases, const L
 
 CaseDurations CaseDurations::load() {
   CaseDurations durations;
-  std::ifstream in(netns::state_root() / "durations.txt");
+  std::optional<std::string> text;
+  try {
+    text = netns::state_root_dir().read_file("durations.txt");
+  } catch (const netns::PrivateDirError&) {
+    return durations;  // only a scheduling hint; the run itself reports an unusable state root
+  }
+  std::istringstream in(text.value_or(""));
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream fields(line);
@@ -95,17 +100,13 @@ void CaseDurations::record(const std::vector<CaseResult>& results) {
 }
 
 void CaseDurations::save() const {
-  std::error_code ec;
-  std::filesystem::create_directories(netns::state_root(), ec);
-  auto target = netns::state_root() / "durations.txt";
-  auto temporary = netns::state_root() / fmt::format("durations.txt.{}", getpid());
-  {
-    std::ofstream out(temporary);
-    for (const auto& [key, seconds] : seconds_) out << key.first << ' ' << key.second << ' ' << seconds << '\n';
-    if (!out) return;  // only a scheduling hint: never fail a run over it
+  std::ostringstream out;
+  for (const auto& [key, seconds] : seconds_) out << key.first << ' ' << key.second << ' ' << seconds << '\n';
+  try {
+    netns::state_root_dir().replace_file("durations.txt", out.str(), 0644);
+  } catch (const netns::PrivateDirError&) {
+    // only a scheduling hint: never fail a run over it
   }
-  std::filesystem::rename(temporary, target, ec);
-  if (ec) std::filesystem::remove(temporary, ec);
 }
 
 void ProgressPrinter::operator()(const LabProgress& progress) {

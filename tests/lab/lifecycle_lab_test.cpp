@@ -62,12 +62,20 @@ bool all_gone(const std::vector<pid_t>& pids) {
   return false;
 }
 
+// A state directory <root>/<pid>-<start> of this pid.
+bool state_dir_left(pid_t owner) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(netns::state_root(), ec))
+    if (entry.path().filename().string().starts_with(fmt::format("{}-", owner))) return true;
+  return false;
+}
+
 void expect_nothing_left(pid_t owner) {
   auto run = run_of(owner);
   EXPECT_FALSE(run.has_value()) << "namespaces " << (run ? run->namespaces.size() : 0) << ", processes "
                                 << (run ? run->processes.size() : 0) << ", state dir "
                                 << (run && run->has_state_dir);
-  EXPECT_FALSE(fs::exists(netns::state_root() / std::to_string(owner)));
+  EXPECT_FALSE(state_dir_left(owner));
 }
 
 TEST(LifecycleLab, KillNineThenCleanupLeavesNothing) {

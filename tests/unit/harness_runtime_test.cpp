@@ -170,8 +170,9 @@ TEST(Redact, SecretsOfRenderedConfigsNeverSurviveInText) {
 }
 
 TEST(CaseDurations, RememberWhatEachCaseTookAcrossRuns) {
-  TempDir dir("ikelab-unit");
-  ::setenv("IKELAB_STATE_DIR", dir.path().c_str(), 1);
+  TempDir base("ikelab-unit");
+  const auto state = base.path() / "state";  // created private by the lab
+  ::setenv("IKELAB_STATE_DIR", state.c_str(), 1);
   EXPECT_EQ(CaseDurations::load().expected("psk_mismatch", 1, 7.0), 7.0);  // nothing known yet
   CaseResult slow, quick;
   slow.scenario = "psk_mismatch";
@@ -183,12 +184,12 @@ TEST(CaseDurations, RememberWhatEachCaseTookAcrossRuns) {
   auto durations = CaseDurations::load();
   durations.record({slow, quick});
   durations.save();
-  write_text_file(dir.path() / "garbage.txt", "x");
+  write_text_file(state / "garbage.txt", "x");
   auto loaded = CaseDurations::load();
   EXPECT_DOUBLE_EQ(loaded.expected("psk_mismatch", 1), 4.75);
   EXPECT_DOUBLE_EQ(loaded.expected("psk_mismatch", 2), 0.4);
   EXPECT_DOUBLE_EQ(loaded.expected("baseline_psk", 2), 1.0);
-  write_text_file(dir.path() / "durations.txt", "half a line\npsk_mismatch 2\nbaseline_psk 1 0.3\n");
+  write_text_file(state / "durations.txt", "half a line\npsk_mismatch 2\nbaseline_psk 1 0.3\n");
   EXPECT_DOUBLE_EQ(CaseDurations::load().expected("baseline_psk", 1), 0.3);
   EXPECT_DOUBLE_EQ(CaseDurations::load().expected("psk_mismatch", 2, 9.0), 9.0);
   ::unsetenv("IKELAB_STATE_DIR");
