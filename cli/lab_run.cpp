@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <thread>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -35,6 +36,7 @@ struct RunArgs {
   std::string junit;
   std::string json;
   bool keep = false;
+  bool keep_secrets = false;
   std::string scenarios_dir = IKELAB_SCENARIOS_DIR;
   std::string expected_dir = IKELAB_EXPECTED_DIR;
 };
@@ -57,6 +59,9 @@ int run(const RunArgs& args) {
     return 2;
   }
   netns::install_interrupt_handler();
+  // Whatever the lab or its tools (pki, openssl, certutil, the daemons) create
+  // is private unless a file is written with a wider mode on purpose.
+  ::umask(077);
   auto started = std::chrono::steady_clock::now();
 
   std::vector<harness::Scenario> scenarios;
@@ -104,6 +109,7 @@ int run(const RunArgs& args) {
   harness::LabRunOptions options;
   options.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.keep = args.keep;
+  options.keep_secrets = args.keep_secrets;
   auto durations = harness::CaseDurations::load();
   for (const auto& c : cases) options.expected_seconds.push_back(durations.expected(c.scenario, c.ike_version));
   // Every case keeps its artefacts long enough to be checked: in --out, or in
@@ -191,6 +197,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--junit", args->junit, "Write the results as JUnit XML to FILE");
   cmd->add_option("--json", args->json, "Write a machine-readable summary (JSON) to FILE");
   cmd->add_flag("--keep", args->keep, "Leave namespaces and daemons running, print how to enter and remove them");
+  cmd->add_flag("--keep-secrets", args->keep_secrets,
+                "With --out: keep the configs' PSKs and passwords (files 0600) instead of redacting them");
   cmd->add_option("--scenarios", args->scenarios_dir, "Scenario folder")->capture_default_str();
   cmd->add_option("--expected", args->expected_dir, "Expected-outcome folder")->capture_default_str();
   cmd->callback([args, &exit_code] { exit_code = run(*args); });

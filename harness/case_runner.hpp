@@ -30,6 +30,8 @@ struct CaseOptions {
   // configs, `swanctl --list-sas`, and a pcap of the IKE traffic.
   std::optional<std::filesystem::path> artefacts_dir;
   bool keep = false;  // leave namespaces and daemons running
+  // Artefacts keep the configs' secrets (files 0600); without it they are redacted.
+  bool keep_secrets = false;
 };
 
 // What a person needs to poke at a kept case.

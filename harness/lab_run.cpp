@@ -46,6 +46,7 @@ std::vector<CaseResult> run_cases(const std::vector<CaseRequest>& cases, const L
       }
       CaseOptions case_options;
       case_options.keep = options.keep;
+      case_options.keep_secrets = options.keep_secrets;
       if (options.out_dir)
         case_options.artefacts_dir = *options.out_dir / request.scenario / fmt::format("ike{}", request.ike_version);
       CaseResult result = run_case(request, case_options);

@@ -22,6 +22,7 @@ struct LabRunOptions {
   std::vector<double> expected_seconds;
   std::optional<std::filesystem::path> out_dir;  // <out>/<scenario>/ike<v>/ per case
   bool keep = false;
+  bool keep_secrets = false;  // artefacts keep the configs' secrets (0600) instead of redacting them
 };
 
 struct LabProgress {

@@ -76,6 +76,20 @@ std::vector<std::string> secrets_of(const RenderedHost& host) {
   return secrets;
 }
 
+std::string redact_config_secrets(const std::string& conf) {
+  std::istringstream lines(conf);
+  std::string line, out;
+  while (std::getline(lines, line)) {
+    auto key = line.find_first_not_of(" \t");
+    if (key != std::string::npos && line.compare(key, 6, "secret") == 0) {
+      auto after = line.find_first_not_of(" \t", key + 6);
+      if (after != std::string::npos && line[after] == '=') line = line.substr(0, key) + "secret = <redacted>";
+    }
+    out += line + '\n';
+  }
+  return out;
+}
+
 std::string redact(std::string text, const std::vector<std::string>& secrets) {
   std::vector<std::string> sorted(secrets);
   // Longest first, so a secret that contains another is replaced whole.

@@ -61,6 +61,28 @@ TEST(IkelabRunLab, OutDirKeepsEverythingAndSecretsStayOffTheConsole) {
   EXPECT_EQ(harness::read_text_file(c / "outcome.txt").find(harness::base_secret), std::string::npos);
   EXPECT_NE(harness::read_text_file(c / "initiator" / "list-sas.txt").find("ESTABLISHED"), std::string::npos);
   EXPECT_FALSE(fs::exists(out.path / "baseline_psk" / "ike1"));  // --ike 2 only
+  // Configs kept in --out have their secrets redacted.
+  for (const char* scenario : {"baseline_psk", "quoting_odd_ids_and_psk"})
+    for (const char* side : {"initiator", "responder"}) {
+      const std::string conf = harness::read_text_file(out.path / scenario / "ike2" / side / "swanctl.conf");
+      EXPECT_NE(conf.find("secret = <redacted>"), std::string::npos) << scenario << " " << side << "\n" << conf;
+      EXPECT_EQ(conf.find(harness::base_secret), std::string::npos) << conf;
+    }
+}
+
+// --keep-secrets keeps them, in files only root can read.
+TEST(IkelabRunLab, KeepSecretsKeepsConfigsWholeAndPrivate) {
+  TempDir out;
+  auto r = ikelab({"run", "baseline_psk", "pluto_baseline_psk", "--ike", "2", "--out", out.path.string(), "--keep-secrets"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find(harness::base_secret), std::string::npos);  // never on the console
+  const fs::path conf = out.path / "baseline_psk" / "ike2" / "initiator" / "swanctl.conf";
+  EXPECT_NE(harness::read_text_file(conf).find("secret = "), std::string::npos);
+  EXPECT_EQ(harness::read_text_file(conf).find("<redacted>"), std::string::npos);
+  EXPECT_EQ(fs::status(conf).permissions(), fs::perms::owner_read | fs::perms::owner_write);
+  const fs::path secrets = out.path / "pluto_baseline_psk" / "ike2" / "responder" / "ipsec.secrets";
+  ASSERT_TRUE(fs::exists(secrets));
+  EXPECT_EQ(fs::status(secrets).permissions(), fs::perms::owner_read | fs::perms::owner_write);
 }
 
 TEST(IkelabRunLab, AnOutcomeOtherThanExpectedFailsTheRun) {
