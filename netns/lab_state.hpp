@@ -11,7 +11,7 @@
 // daemon gets its own /run. The run's directory name carries the owner's
 // start time, so a later process with the same pid never takes it for its own.
 
-#include "netns/private_dir.hpp"
+#include "base/private_dir.hpp"
 #include "netns/run_id.hpp"
 
 #include <filesystem>
@@ -21,6 +21,9 @@
 #include <sys/types.h>
 
 namespace ikelab::netns {
+
+using base::PrivateDir;
+using base::PrivateDirError;
 
 // /var/lib/ikelab, or $IKELAB_STATE_DIR (either must be private or creatable as such).
 std::filesystem::path state_root();

@@ -2,10 +2,10 @@
 // steer where it writes, what it reads or what it removes. Each test plants
 // something as `nobody` (setpriv) and checks that root refuses it.
 
-#include "harness/text_file.hpp"
+#include "base/text_file.hpp"
 #include "netns/lab_state.hpp"
 #include "netns/leftovers.hpp"
-#include "netns/private_dir.hpp"
+#include "base/private_dir.hpp"
 #include "netns/process.hpp"
 
 #include <fmt/core.h>
@@ -61,7 +61,7 @@ TEST(PlantedPaths, AStateRootSomeoneElseMadeIsRefused) {
   StickyDir tmp;
   const fs::path root = tmp.path / "ikelab";
   ASSERT_TRUE(as_nobody({"mkdir", "-m", "0777", root.string()}).ok());
-  EXPECT_THROW(netns::PrivateDir::open_or_create(root), netns::PrivateDirError);
+  EXPECT_THROW(base::PrivateDir::open_or_create(root), base::PrivateDirError);
   auto r = ikelab_with_state_root(root, {"run", "baseline_psk", "--ike", "2"});
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("owned by uid 65534"), std::string::npos) << r.output;
@@ -75,7 +75,7 @@ TEST(PlantedPaths, AStateRootThatIsASymlinkIsRefused) {
   ::chmod(target.c_str(), 0700);
   const fs::path root = tmp.path / "ikelab";
   ASSERT_TRUE(as_nobody({"ln", "-s", target.string(), root.string()}).ok());
-  EXPECT_THROW(netns::PrivateDir::open_or_create(root), netns::PrivateDirError);
+  EXPECT_THROW(base::PrivateDir::open_or_create(root), base::PrivateDirError);
   auto r = ikelab_with_state_root(root, {"run", "baseline_psk", "--ike", "2"});
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("symlink"), std::string::npos) << r.output;
@@ -86,7 +86,7 @@ TEST(PlantedPaths, AStateRootBelowSomeoneElsesFolderIsRefused) {
   StickyDir tmp;
   const fs::path theirs = tmp.path / "theirs";
   ASSERT_TRUE(as_nobody({"mkdir", theirs.string()}).ok());
-  EXPECT_THROW(netns::PrivateDir::open_or_create(theirs / "ikelab"), netns::PrivateDirError);
+  EXPECT_THROW(base::PrivateDir::open_or_create(theirs / "ikelab"), base::PrivateDirError);
   EXPECT_FALSE(fs::exists(theirs / "ikelab"));
 }
 
@@ -94,7 +94,7 @@ TEST(PlantedPaths, AStateRootBelowSomeoneElsesFolderIsRefused) {
 TEST(PlantedPaths, TheStateRootTheLabMakesIsPrivate) {
   StickyDir tmp;
   const fs::path root = tmp.path / "ikelab";
-  auto dir = netns::PrivateDir::open_or_create(root);
+  auto dir = base::PrivateDir::open_or_create(root);
   struct stat st {};
   ASSERT_EQ(::lstat(root.c_str(), &st), 0);
   EXPECT_TRUE(S_ISDIR(st.st_mode));
@@ -103,7 +103,7 @@ TEST(PlantedPaths, TheStateRootTheLabMakesIsPrivate) {
   EXPECT_FALSE(as_nobody({"touch", (root / "durations.txt.1").string()}).ok());
   EXPECT_FALSE(as_nobody({"ln", "-s", "/etc/shadow", (root / "durations.txt").string()}).ok());
   dir.write_new_file("owner", "x\n");
-  EXPECT_THROW(dir.write_new_file("owner", "y\n"), netns::PrivateDirError);  // never reopened
+  EXPECT_THROW(dir.write_new_file("owner", "y\n"), base::PrivateDirError);  // never reopened
   dir.replace_file("durations.txt", "a 1 2\n", 0644);
   EXPECT_EQ(dir.read_file("durations.txt").value_or(""), "a 1 2\n");
 }
@@ -111,8 +111,8 @@ TEST(PlantedPaths, TheStateRootTheLabMakesIsPrivate) {
 TEST(PlantedPaths, DefaultStateRootIsNotInAWorldWritableFolder) {
   ::unsetenv("IKELAB_STATE_DIR");
   EXPECT_EQ(netns::state_root(), "/var/lib/ikelab");
-  auto dir = netns::PrivateDir::open_or_create(netns::state_root());
-  EXPECT_TRUE(netns::is_private_dir(dir.fd()));
+  auto dir = base::PrivateDir::open_or_create(netns::state_root());
+  EXPECT_TRUE(base::is_private_dir(dir.fd()));
 }
 
 // Cleanup removes what it verified is a run's own private folder, and only
@@ -120,7 +120,7 @@ TEST(PlantedPaths, DefaultStateRootIsNotInAWorldWritableFolder) {
 TEST(PlantedPaths, CleanupNeverFollowsALinkOutOfTheStateRoot) {
   StickyDir tmp;
   const fs::path root = tmp.path / "ikelab";
-  auto dir = netns::PrivateDir::open_or_create(root);
+  auto dir = base::PrivateDir::open_or_create(root);
   const fs::path victim = tmp.path / "victim";
   fs::create_directory(victim);
   harness::write_text_file(victim / "precious", "keep me\n");
@@ -140,7 +140,7 @@ TEST(PlantedPaths, CleanupSkipsAFolderThatIsNotPrivate) {
   StickyDir tmp;
   const fs::path root = tmp.path / "ikelab";
   ::setenv("IKELAB_STATE_DIR", root.c_str(), 1);
-  auto dir = netns::PrivateDir::open_or_create(root);
+  auto dir = base::PrivateDir::open_or_create(root);
   fs::create_directory(root / "99999997-1");
   ::chown((root / "99999997-1").c_str(), 65534, 65534);  // not ours: not a run of ours
   for (const auto& run : netns::find_runs()) EXPECT_NE(run.owner, 99999997) << "taken for a run";
