@@ -142,11 +142,12 @@ int run(const RunArgs& args) {
   std::vector<harness::JudgedCase> judged;
   for (const auto& c : checked) judged.push_back({c.result, harness::to_verdict(c.check)});
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  fmt::print("{}{}{}", harness::format_table(judged), harness::format_check_report(checked), harness::format_kept(judged));
-  fmt::print("{}", harness::format_known_gaps(checked));
-  if (!args.out.empty()) fmt::print("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
-  fmt::print("\n{}{}", harness::format_summary(judged, wall), harness::format_timings(judged));
-  std::fflush(stdout);
+  std::string report = harness::format_table(judged) + harness::format_check_report(checked) +
+                       harness::format_kept(judged) + harness::format_known_gaps(checked);
+  if (!args.out.empty()) report += fmt::format("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
+  report += fmt::format("\n{}{}", harness::format_summary(judged, wall), harness::format_timings(judged));
+  // A reader that is gone (EPIPE) interrupts the run: its files are removed below.
+  netns::write_console(stdout, report);
   harness::RunSummary summary{wall, options.jobs, cases.size()};
   try {
     if (!args.junit.empty()) harness::write_text_file(args.junit, harness::junit_xml(checked, summary));
@@ -156,8 +157,8 @@ int run(const RunArgs& args) {
   }
 
   if (netns::interrupted()) {
-    fmt::print(stderr, "ikelab run: interrupted after {} of {} cases; everything it started is removed\n",
-               results.size(), cases.size());
+    netns::write_console(stderr, fmt::format("ikelab run: interrupted after {} of {} cases; everything it started is removed\n",
+                                             results.size(), cases.size()));
     netns::remove_own_state_dir();
     netns::reraise_interrupt();
   }

@@ -116,20 +116,23 @@ void ProgressPrinter::operator()(const LabProgress& progress) {
     for (const auto& r : progress.running) running += (running.empty() ? "" : ", ") + r;
     std::string line = fmt::format("[{}/{}] running: {}", progress.finished, progress.total, running);
     if (line.size() > 100) line = line.substr(0, 97) + "...";
-    fmt::print(stream_, "\r\x1b[2K{}", line);
+    emit(fmt::format("\r\x1b[2K{}", line));
     line_open_ = true;
   } else if (progress.just_finished) {
     const CaseResult& r = *progress.just_finished;
-    fmt::print(stream_, "[{}/{}] {} IKEv{}: {} ({:.2f} s)\n", progress.finished, progress.total, r.scenario,
-               r.ike_version, to_string(r.outcome), r.seconds);
+    emit(fmt::format("[{}/{}] {} IKEv{}: {} ({:.2f} s)\n", progress.finished, progress.total, r.scenario,
+                     r.ike_version, to_string(r.outcome), r.seconds));
   }
-  std::fflush(stream_);
 }
 
 void ProgressPrinter::finish() {
-  if (terminal_ && line_open_) fmt::print(stream_, "\r\x1b[2K");
+  if (terminal_ && line_open_) emit("\r\x1b[2K");
   line_open_ = false;
-  std::fflush(stream_);
+}
+
+// A stream that failed once (e.g. EPIPE: the run is then interrupted) is not written again.
+void ProgressPrinter::emit(const std::string& text) {
+  if (!lost_) lost_ = !netns::write_console(stream_, text);
 }
 
 }  // namespace ikelab::harness

@@ -59,9 +59,12 @@ class ProgressPrinter {
   void finish();  // clears the terminal line
 
  private:
+  void emit(const std::string& text);
+
   std::FILE* stream_;
   bool terminal_;
   bool line_open_ = false;
+  bool lost_ = false;
 };
 
 }  // namespace ikelab::harness

@@ -16,6 +16,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <sys/wait.h>
 #include <thread>
 
@@ -109,6 +110,35 @@ TEST(LifecycleLab, SigintLeavesNothingEvenWithoutCleanup) {
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << "status " << status;
   EXPECT_TRUE(all_gone(daemons));
   expect_nothing_left(owner);
+}
+
+bool namespace_mounts_left(pid_t owner) {
+  std::ifstream mounts("/proc/self/mountinfo");
+  std::string line;
+  const std::string name = fmt::format("/run/netns/ikl{}-", owner);
+  while (std::getline(mounts, line))
+    if (line.find(name) != std::string::npos) return true;
+  return false;
+}
+
+// `ikelab run ... 2>&1 | head -n 2`: the reader goes away after two progress
+// lines. The run tears everything down first, then ends by SIGPIPE.
+TEST(LifecycleLab, AClosedPipeTearsDownBeforeExiting) {
+  bp::pipe pipe;
+  bp::ipstream head_out;
+  bp::child driver(bp::exe = IKELAB_BINARY, bp::args = {"run", "-j", "2"}, bp::std_out > pipe, bp::std_err > pipe,
+                   bp::std_in < bp::null);
+  bp::child head(bp::exe = "/usr/bin/head", bp::args = {"-n", "2"}, bp::std_in < pipe, bp::std_out > head_out);
+  pipe.close();
+  pid_t owner = driver.id();
+  auto daemons = wait_for_daemons(owner);
+  ASSERT_TRUE(netns::wait_for_exit(head, std::chrono::steady_clock::now() + 60s)) << "head never got two lines";
+  ASSERT_TRUE(netns::wait_for_exit(driver, std::chrono::steady_clock::now() + 20s)) << "ikelab run did not stop";
+  int status = driver.native_exit_code();
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) << "status " << status;
+  EXPECT_TRUE(all_gone(daemons));
+  expect_nothing_left(owner);
+  EXPECT_FALSE(namespace_mounts_left(owner));
 }
 
 TEST(LifecycleLab, CleanupLeavesALiveRunAlone) {
