@@ -42,8 +42,13 @@ void swanctl_secrets(const std::string& conf, std::vector<std::string>& out) {
     auto eq = line.find('=', key + 6);
     auto quote = line.find('"', key + 6);
     if (eq == std::string::npos) continue;
-    if (quote != std::string::npos) out.push_back(unquote(line, quote));
-    else out.push_back(line.substr(line.find_first_not_of(" \t", eq + 1)));
+    if (quote != std::string::npos) {
+      out.push_back(unquote(line, quote));
+      continue;
+    }
+    std::string value = line.substr(line.find_first_not_of(" \t", eq + 1));
+    if (value.starts_with("0x")) out.push_back(hex_decode(value.substr(2)));
+    out.push_back(std::move(value));
   }
 }
 

@@ -57,6 +57,12 @@ class Reader {
     return value;
   }
 
+  std::string identity(const YAML::Node& node, const std::string& key) const {
+    auto value = scalar(node, key);
+    if (auto why = values::check_identity(value); !why.empty()) fail(node.Mark(), fmt::format("'{}' {}", key, why));
+    return value;
+  }
+
   bool boolean(const YAML::Node& node, const std::string& key) const {
     const auto value = plain_scalar(node, key, "true or false");
     if (value == "true" || value == "yes") return true;
@@ -128,8 +134,8 @@ HostSettings parse_host(const Reader& r, const YAML::Node& node, const std::stri
       "dpd_timeout", "implementation", "signature_hash", "drop_inbound_udp", "eap_method"};
   if (node.IsNull()) return h;
   r.for_each_key(node, side, keys, [&](const std::string& key, const YAML::Node& value) {
-    if (key == "local_id") h.local_id = r.text(value, key);
-    else if (key == "remote_id") h.remote_id = r.text(value, key);
+    if (key == "local_id") h.local_id = r.identity(value, key);
+    else if (key == "remote_id") h.remote_id = r.identity(value, key);
     else if (key == "secret") h.secret = r.text(value, key);
     else if (key == "user_password") h.user_password = r.text(value, key);
     else if (key == "ike_proposals") h.ike_proposals = r.list(value, key, values::check_proposal);

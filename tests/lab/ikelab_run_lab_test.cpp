@@ -2,6 +2,7 @@
 
 #include "lab/daemons/charon/render_swanctl.hpp"
 #include "base/text_file.hpp"
+#include "lab/scenario/scenario_values.hpp"
 #include "netns/lab_state.hpp"
 #include "netns/leftovers.hpp"
 #include "netns/process.hpp"
@@ -67,6 +68,7 @@ TEST(IkelabRunLab, OutDirKeepsEverythingAndSecretsStayOffTheConsole) {
       const std::string conf = harness::read_text_file(out.path / scenario / "ike2" / side / "swanctl.conf");
       EXPECT_NE(conf.find("secret = <redacted>"), std::string::npos) << scenario << " " << side << "\n" << conf;
       EXPECT_EQ(conf.find(harness::base_secret), std::string::npos) << conf;
+      EXPECT_EQ(conf.find(harness::values::secret_hex(harness::base_secret)), std::string::npos) << conf;
     }
 }
 
