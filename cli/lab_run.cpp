@@ -138,6 +138,11 @@ int run(const RunArgs& args) {
     durations.save();
   }
 
+  // Cases cut short by an interrupt are no results: neither checked nor kept.
+  std::erase_if(results, [&](const harness::CaseResult& r) {
+    if (r.interrupted) artefacts->settle(r.scenario, r.ike_version, true);
+    return r.interrupted;
+  });
   auto checked = harness::check_cases(std::move(results), expectations, *artefacts, diagnose, known);
   std::vector<harness::JudgedCase> judged;
   for (const auto& c : checked) judged.push_back({c.result, harness::to_verdict(c.check)});
@@ -158,8 +163,9 @@ int run(const RunArgs& args) {
 
   if (netns::interrupted()) {
     netns::write_console(stderr, fmt::format("ikelab run: interrupted after {} of {} cases; everything it started is removed\n",
-                                             results.size(), cases.size()));
+                                             checked.size(), cases.size()));
     netns::remove_own_state_dir();
+    artefacts.reset();  // its temporary folder goes unless a finished case failed
     netns::reraise_interrupt();
   }
   bool all_passed = judged.size() == cases.size() &&

@@ -433,6 +433,7 @@ struct Runner {
       result.outcome = Outcome::error;
       result.detail += fmt::format("lab failure: {}", e.what());
     }
+    result.interrupted = netns::interrupted() && result.outcome == Outcome::error;
     step_started = Clock::now();
     try {
       save_list_sas();

@@ -17,6 +17,8 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sys/wait.h>
 #include <thread>
 
@@ -139,6 +141,41 @@ TEST(LifecycleLab, AClosedPipeTearsDownBeforeExiting) {
   EXPECT_TRUE(all_gone(daemons));
   expect_nothing_left(owner);
   EXPECT_FALSE(namespace_mounts_left(owner));
+}
+
+std::set<fs::path> temporary_artefact_dirs() {
+  std::set<fs::path> dirs;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec))
+    if (entry.path().filename().string().starts_with("ikelab-run-")) dirs.insert(entry.path());
+  return dirs;
+}
+
+// Ctrl-C once a case has finished: the summary counts the finished cases
+// (not 0), the cases cut short are no failures, and none of their logs stay.
+TEST(LifecycleLab, AnInterruptReportsOnlyFinishedCasesAndKeepsNoPartialLogs) {
+  const auto before = temporary_artefact_dirs();
+  bp::ipstream out, err;
+  bp::child driver(bp::exe = IKELAB_BINARY, bp::args = {"run", "-j", "2"}, bp::std_out > out, bp::std_err > err);
+  pid_t owner = driver.id();
+  std::string line, progress;
+  while (std::getline(err, line)) {
+    progress += line + "\n";
+    if (line.starts_with("[1/") || line.starts_with("[2/")) break;
+  }
+  ASSERT_FALSE(line.empty()) << "no case finished:\n" << progress;
+  ::kill(owner, SIGINT);  // the ikelab this test started
+  std::string stdout_text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+  std::string stderr_text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  ASSERT_TRUE(netns::wait_for_exit(driver, std::chrono::steady_clock::now() + 20s));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(stderr_text, m, std::regex("interrupted after ([0-9]+) of ([0-9]+) cases"))) << stderr_text;
+  EXPECT_GE(std::stoi(m[1]), 1) << stderr_text;
+  EXPECT_EQ(stdout_text.find("interrupted"), std::string::npos) << stdout_text;  // no case reported as interrupted
+  for (const auto& dir : temporary_artefact_dirs())
+    if (!before.count(dir))
+      EXPECT_NE(stdout_text.find(dir.string()), std::string::npos) << dir << " stayed without a failed case in it";
+  expect_nothing_left(owner);
 }
 
 TEST(LifecycleLab, CleanupLeavesALiveRunAlone) {
