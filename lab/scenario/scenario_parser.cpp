@@ -294,9 +294,11 @@ Scenario load_scenario(const std::filesystem::path& file) {
   r.for_each_key(root, "the scenario", keys, [&](const std::string& key, const YAML::Node& value) {
     if (key == "description") {
       s.description = r.scalar(value, key);
-      if (s.description.empty() || s.description.size() > 600 ||
-          s.description.find_first_of("\r\n") != std::string::npos) {
-        r.fail(value.Mark(), "'description' must be one line of 1..600 characters");
+      // No control character either: an escape sequence would reach the terminal of `ikelab list`.
+      const bool control = std::any_of(s.description.begin(), s.description.end(),
+                                       [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+      if (s.description.empty() || s.description.size() > 600 || control) {
+        r.fail(value.Mark(), "'description' must be one line of 1..600 characters, without control characters");
       }
       have_description = true;
     } else if (key == "fault") {

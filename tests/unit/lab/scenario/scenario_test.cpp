@@ -171,6 +171,11 @@ TEST(ScenarioValues, IdentitiesThatWouldNotStayLiteralAreRefused) {
   EXPECT_EQ(values::identity_type("site \"A\" x = y"), values::IdentityType::fqdn);
 }
 
+// An escape sequence in a description would reach the terminal of `ikelab list`.
+TEST(ScenarioParser, ATerminalEscapeInADescriptionIsRefused) {
+  expect_error("escape_in_description.yaml", 1, "without control characters");
+}
+
 TEST(ScenarioParser, AWildcardIdIsRefusedWithFileAndLine) {
   expect_error("wildcard_id.yaml", 6, "'remote_id' starts with '%'");
 }
