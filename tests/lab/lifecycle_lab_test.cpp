@@ -172,9 +172,11 @@ TEST(LifecycleLab, AnInterruptReportsOnlyFinishedCasesAndKeepsNoPartialLogs) {
   ASSERT_TRUE(std::regex_search(stderr_text, m, std::regex("interrupted after ([0-9]+) of ([0-9]+) cases"))) << stderr_text;
   EXPECT_GE(std::stoi(m[1]), 1) << stderr_text;
   EXPECT_EQ(stdout_text.find("interrupted"), std::string::npos) << stdout_text;  // no case reported as interrupted
-  for (const auto& dir : temporary_artefact_dirs())
-    if (!before.count(dir))
+  for (const auto& dir : temporary_artefact_dirs()) {
+    if (!before.count(dir)) {
       EXPECT_NE(stdout_text.find(dir.string()), std::string::npos) << dir << " stayed without a failed case in it";
+    }
+  }
   expect_nothing_left(owner);
 }
 
