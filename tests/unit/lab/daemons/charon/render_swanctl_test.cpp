@@ -40,6 +40,15 @@ std::set<std::string> keys_of(const ikelab::testing::SettingsTree& tree) {
   return keys;
 }
 
+// The identity as charon gets it: its type spelled out for a name or user@host.
+std::string typed(const std::string& id) {
+  switch (values::identity_type(id)) {
+    case values::IdentityType::fqdn: return "fqdn:" + id;
+    case values::IdentityType::email: return "rfc822:" + id;
+    default: return id;
+  }
+}
+
 }  // namespace
 
 TEST(QuoteSetting, EscapesOnlyWhatTheLexerTreatsSpecially) {
@@ -245,10 +254,10 @@ TEST(RenderSwanctl, InjectionAttemptsStayInsideTheirValue) {
     ASSERT_NO_THROW(tree = parse_settings(text)) << text;
     EXPECT_EQ(keys_of(tree), benign_keys) << text;
     // A raw CR is dropped by the lexer, so the renderer writes it as \r.
-    EXPECT_EQ(tree.values.at("connections.site1.local.id"), "fqdn:" + attack);
-    EXPECT_EQ(tree.values.at("connections.site1.remote.id"), "fqdn:" + attack + "2");
+    EXPECT_EQ(tree.values.at("connections.site1.local.id"), typed(attack));
+    EXPECT_EQ(tree.values.at("connections.site1.remote.id"), typed(attack + "2"));
     EXPECT_EQ(tree.values.at("secrets.ike-lab.secret"), values::secret_hex(attack + "3"));
-    EXPECT_EQ(tree.values.at("secrets.ike-lab.id-local"), "fqdn:" + attack);
+    EXPECT_EQ(tree.values.at("secrets.ike-lab.id-local"), typed(attack));
   }
 }
 
@@ -341,7 +350,7 @@ TEST(RenderCase, EveryProjectScenarioRenders) {
 TEST(RenderSwanctl, IdentitiesCarryTheirTypeSoCharonTakesThemLiterally) {
   HostConfig host = resolve_host(scenario_named("baseline_psk"), Side::initiator, 2);
   for (const auto& [id, written] : std::vector<std::pair<std::string, std::string>>{
-           {"%any", "fqdn:%any"}, {"@#41", "fqdn:@#41"}, {"@@user", "fqdn:@@user"}, {"keyid:#41", "fqdn:keyid:#41"},
+           {"%any", "fqdn:%any"}, {"@#41", "rfc822:@#41"}, {"@@user", "rfc822:@@user"}, {"keyid:#41", "fqdn:keyid:#41"},
            {"alice@example.net", "rfc822:alice@example.net"}, {"192.0.2.7", "192.0.2.7"},
            {"C=CH, O=ikelab, CN=peer", "C=CH, O=ikelab, CN=peer"}}) {
     host.local_id = id;
