@@ -44,7 +44,14 @@ int cleanup(const CleanupArgs& args) {
   }
   int status = 0;
   size_t removed = 0;
-  for (const auto& run : netns::find_runs()) {
+  std::vector<netns::RunLeftovers> runs;
+  try {
+    runs = netns::find_runs();
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "ikelab cleanup: {}\n", e.what());
+    return 2;
+  }
+  for (const auto& run : runs) {
     bool force = forced.count(run.owner) > 0;
     if (run.owner_alive) {
       fmt::print("left alone: {} (its ikelab process is still running)\n", describe(run));

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <thread>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -35,6 +36,7 @@ struct RunArgs {
   std::string junit;
   std::string json;
   bool keep = false;
+  bool keep_secrets = false;
   std::string scenarios_dir = IKELAB_SCENARIOS_DIR;
   std::string expected_dir = IKELAB_EXPECTED_DIR;
 };
@@ -57,6 +59,9 @@ int run(const RunArgs& args) {
     return 2;
   }
   netns::install_interrupt_handler();
+  // Whatever the lab or its tools (pki, openssl, certutil, the daemons) create
+  // is private unless a file is written with a wider mode on purpose.
+  ::umask(077);
   auto started = std::chrono::steady_clock::now();
 
   std::vector<harness::Scenario> scenarios;
@@ -69,8 +74,13 @@ int run(const RunArgs& args) {
     return 2;
   }
 
-  auto credentials = std::make_shared<harness::Credentials>(netns::state_root() / std::to_string(getpid()) / "credentials");
-  netns::register_this_process();
+  std::shared_ptr<harness::Credentials> credentials;
+  try {
+    credentials = std::make_shared<harness::Credentials>(netns::own_run_dir().make_child("credentials").path());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "ikelab run: the lab's state directory: {}\n", e.what());
+    return 2;
+  }
   std::vector<harness::CaseRequest> cases;
   for (const auto& scenario : scenarios) {
     for (int version : scenario.ike_versions) {
@@ -99,6 +109,7 @@ int run(const RunArgs& args) {
   harness::LabRunOptions options;
   options.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.keep = args.keep;
+  options.keep_secrets = args.keep_secrets;
   auto durations = harness::CaseDurations::load();
   for (const auto& c : cases) options.expected_seconds.push_back(durations.expected(c.scenario, c.ike_version));
   // Every case keeps its artefacts long enough to be checked: in --out, or in
@@ -127,15 +138,21 @@ int run(const RunArgs& args) {
     durations.save();
   }
 
+  // Cases cut short by an interrupt are no results: neither checked nor kept.
+  std::erase_if(results, [&](const harness::CaseResult& r) {
+    if (r.interrupted) artefacts->settle(r.scenario, r.ike_version, true);
+    return r.interrupted;
+  });
   auto checked = harness::check_cases(std::move(results), expectations, *artefacts, diagnose, known);
   std::vector<harness::JudgedCase> judged;
   for (const auto& c : checked) judged.push_back({c.result, harness::to_verdict(c.check)});
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  fmt::print("{}{}{}", harness::format_table(judged), harness::format_check_report(checked), harness::format_kept(judged));
-  fmt::print("{}", harness::format_known_gaps(checked));
-  if (!args.out.empty()) fmt::print("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
-  fmt::print("\n{}{}", harness::format_summary(judged, wall), harness::format_timings(judged));
-  std::fflush(stdout);
+  std::string report = harness::format_table(judged) + harness::format_check_report(checked) +
+                       harness::format_kept(judged) + harness::format_known_gaps(checked);
+  if (!args.out.empty()) report += fmt::format("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
+  report += fmt::format("\n{}{}", harness::format_summary(judged, wall), harness::format_timings(judged));
+  // A reader that is gone (EPIPE) interrupts the run: its files are removed below.
+  netns::write_console(stdout, report);
   harness::RunSummary summary{wall, options.jobs, cases.size()};
   try {
     if (!args.junit.empty()) harness::write_text_file(args.junit, harness::junit_xml(checked, summary));
@@ -145,9 +162,10 @@ int run(const RunArgs& args) {
   }
 
   if (netns::interrupted()) {
-    fmt::print(stderr, "ikelab run: interrupted after {} of {} cases; everything it started is removed\n",
-               results.size(), cases.size());
+    netns::write_console(stderr, fmt::format("ikelab run: interrupted after {} of {} cases; everything it started is removed\n",
+                                             checked.size(), cases.size()));
     netns::remove_own_state_dir();
+    artefacts.reset();  // its temporary folder goes unless a finished case failed
     netns::reraise_interrupt();
   }
   bool all_passed = judged.size() == cases.size() &&
@@ -186,6 +204,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--junit", args->junit, "Write the results as JUnit XML to FILE");
   cmd->add_option("--json", args->json, "Write a machine-readable summary (JSON) to FILE");
   cmd->add_flag("--keep", args->keep, "Leave namespaces and daemons running, print how to enter and remove them");
+  cmd->add_flag("--keep-secrets", args->keep_secrets,
+                "With --out: keep the configs' PSKs and passwords (files 0600) instead of redacting them");
   cmd->add_option("--scenarios", args->scenarios_dir, "Scenario folder")->capture_default_str();
   cmd->add_option("--expected", args->expected_dir, "Expected-outcome folder")->capture_default_str();
   cmd->callback([args, &exit_code] { exit_code = run(*args); });

@@ -2,18 +2,53 @@
 
 #include <fmt/core.h>
 
+#include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <signal.h>
 #include <sstream>
 #include <unistd.h>
 
 namespace ikelab::netns {
+namespace {
+
+std::unique_ptr<PrivateDir> own_dir;
+
+template <typename T>
+std::optional<T> parse_number(std::string_view text) {
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
 
 std::filesystem::path state_root() {
   if (const char* dir = std::getenv("IKELAB_STATE_DIR"); dir && *dir) return dir;
-  return "/tmp/ikelab";
+  return "/var/lib/ikelab";
+}
+
+const PrivateDir& state_root_dir() {
+  static std::once_flag once;
+  static std::unique_ptr<PrivateDir> root;
+  std::call_once(once, [] { root = std::make_unique<PrivateDir>(PrivateDir::open_or_create(state_root())); });
+  return *root;
+}
+
+std::string RunOwner::dir_name() const { return fmt::format("{}-{}", pid, start); }
+
+std::optional<RunOwner> RunOwner::parse(std::string_view name) {
+  auto dash = name.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto pid = parse_number<pid_t>(name.substr(0, dash));
+  auto start = parse_number<unsigned long long>(name.substr(dash + 1));
+  if (!pid || *pid <= 0 || !start) return std::nullopt;
+  return RunOwner{*pid, *start};
 }
 
 std::optional<unsigned long long> process_start_time(pid_t pid) {
@@ -32,51 +67,53 @@ std::optional<unsigned long long> process_start_time(pid_t pid) {
   return start;
 }
 
+RunOwner this_owner() {
+  static const RunOwner owner{getpid(), process_start_time(getpid()).value_or(0)};
+  return owner;
+}
+
 void remove_own_state_dir() {
-  if (is_kept(getpid())) return;
-  std::error_code ec;
-  std::filesystem::remove_all(state_root() / std::to_string(getpid()), ec);
+  if (!own_dir || is_kept(this_owner())) return;
+  std::string ignored;
+  state_root_dir().remove_child(this_owner().dir_name(), ignored);
 }
 
 void register_this_process() {
   static std::once_flag once;
   std::call_once(once, [] {
+    const RunOwner owner = this_owner();
+    // A name that exists already is never taken over: it is not ours.
+    own_dir = std::make_unique<PrivateDir>(state_root_dir().make_child(owner.dir_name()));
     std::atexit(remove_own_state_dir);
-    auto dir = state_root() / std::to_string(getpid());
-    std::filesystem::create_directories(dir);
-    std::ofstream owner(dir / "owner");
-    owner << getpid() << ' ' << process_start_time(getpid()).value_or(0) << '\n';
+    own_dir->write_new_file("owner", fmt::format("{} {}\n", owner.pid, owner.start));
   });
 }
 
+const PrivateDir& own_run_dir() {
+  register_this_process();
+  return *own_dir;
+}
+
 std::filesystem::path case_dir(const RunId& id) {
-  register_this_process();
-  auto dir = state_root() / std::to_string(id.owner) / std::to_string(id.counter);
-  std::filesystem::create_directories(dir);
-  return dir;
+  return own_run_dir().make_child(std::to_string(id.counter)).path();
 }
 
-void mark_kept() {
-  register_this_process();
-  std::ofstream(state_root() / std::to_string(getpid()) / "kept") << "kept\n";
-}
+void mark_kept() { own_run_dir().replace_file("kept", "kept\n"); }
 
-bool is_kept(pid_t owner) {
-  std::error_code ec;
-  return std::filesystem::exists(state_root() / std::to_string(owner) / "kept", ec);
+bool is_kept(const RunOwner& owner) {
+  auto dir = state_root_dir().open_child(owner.dir_name());
+  return dir && dir->has_file("kept");
 }
 
 bool owner_alive(pid_t owner) {
   if (owner <= 0) return false;
-  if (::kill(owner, 0) != 0 && errno == ESRCH) return false;
-  auto now = process_start_time(owner);
-  if (!now) return false;
-  std::ifstream file(state_root() / std::to_string(owner) / "owner");
-  pid_t recorded_pid = 0;
-  unsigned long long recorded_start = 0;
-  if (!(file >> recorded_pid >> recorded_start) || recorded_start == 0)
-    return true;  // no record: a live process with this pid may be the owner, leave it alone
-  return recorded_start == *now;
+  return !(::kill(owner, 0) != 0 && errno == ESRCH);
+}
+
+bool owner_alive(const RunOwner& owner) {
+  if (!owner_alive(owner.pid)) return false;
+  auto now = process_start_time(owner.pid);
+  return now && *now == owner.start;
 }
 
 }  // namespace ikelab::netns

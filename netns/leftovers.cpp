@@ -40,31 +40,44 @@ std::vector<pid_t> processes_in_namespace(const std::string& name) {
   return pids;
 }
 
+namespace {
+
+bool alive(const RunLeftovers& run) {
+  return run.owner_start == 0 ? owner_alive(run.owner) : owner_alive(RunOwner{run.owner, run.owner_start});
+}
+
+}  // namespace
+
 std::vector<RunLeftovers> find_runs() {
-  std::map<pid_t, RunLeftovers> runs;
+  std::map<std::pair<pid_t, unsigned long long>, RunLeftovers> runs;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/run/netns", ec)) {
     std::string name = entry.path().filename().string();
     auto owner = owner_of_namespace(name);
     if (!owner) continue;
-    auto& run = runs[*owner];
-    run.owner = *owner;
+    auto& run = runs[{owner->pid, owner->start}];
+    run.owner = owner->pid;
+    run.owner_start = owner->start;
     run.namespaces.push_back(name);
     auto pids = processes_in_namespace(name);
     run.processes.insert(run.processes.end(), pids.begin(), pids.end());
   }
-  for (const auto& entry : fs::directory_iterator(state_root(), ec)) {
+  // Only entries of the verified root that are themselves private directories
+  // named <pid>-<start>: nothing else there is a run's.
+  const PrivateDir& root = state_root_dir();
+  for (const auto& entry : fs::directory_iterator(root.path(), ec)) {
     std::string name = entry.path().filename().string();
-    if (!all_digits(name) || name.size() > 10 || !entry.is_directory()) continue;
-    pid_t owner = std::stoi(name);
-    auto& run = runs[owner];
-    run.owner = owner;
+    auto owner = RunOwner::parse(name);
+    if (!owner || !root.open_child(name)) continue;
+    auto& run = runs[{owner->pid, owner->start}];
+    run.owner = owner->pid;
+    run.owner_start = owner->start;
     run.has_state_dir = true;
   }
   std::vector<RunLeftovers> result;
-  for (auto& [owner, run] : runs) {
-    run.owner_alive = owner_alive(owner);
-    run.kept = is_kept(owner);
+  for (auto& [key, run] : runs) {
+    run.owner_alive = alive(run);
+    run.kept = run.owner_start != 0 && is_kept(RunOwner{run.owner, run.owner_start});
     std::sort(run.namespaces.begin(), run.namespaces.end());
     result.push_back(std::move(run));
   }
@@ -72,7 +85,7 @@ std::vector<RunLeftovers> find_runs() {
 }
 
 bool remove_run(const RunLeftovers& run, std::string& problems) {
-  if (owner_alive(run.owner)) {
+  if (alive(run)) {
     problems += fmt::format("run of pid {} is still alive; left alone\n", run.owner);
     return false;
   }
@@ -93,12 +106,10 @@ bool remove_run(const RunLeftovers& run, std::string& problems) {
     }
   }
   if (run.has_state_dir) {
-    std::error_code ec;
-    fs::remove_all(state_root() / std::to_string(run.owner), ec);
-    if (ec) {
-      problems += fmt::format("{}: {}\n", (state_root() / std::to_string(run.owner)).string(), ec.message());
-      ok = false;
-    }
+    const PrivateDir& root = state_root_dir();
+    const std::string name = RunOwner{run.owner, run.owner_start}.dir_name();
+    // Removed only while it is still a private directory of ours (fd-relative, no symlink followed).
+    if (root.open_child(name)) ok = root.remove_child(name, problems) && ok;
   }
   return ok;
 }

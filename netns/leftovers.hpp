@@ -4,6 +4,8 @@
 // the processes inside them, and their state directories. Only runs whose
 // owner is dead are touched; only ikelab's names are ever looked at.
 
+#include "netns/lab_state.hpp"
+
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -12,14 +14,15 @@ namespace ikelab::netns {
 
 struct RunLeftovers {
   pid_t owner = 0;
+  unsigned long long owner_start = 0;  // 0: only known from an older name without it
   bool owner_alive = false;
   bool kept = false;  // ended with --keep: removed only when forced
   std::vector<std::string> namespaces;
   std::vector<pid_t> processes;  // processes inside those namespaces
-  bool has_state_dir = false;
+  bool has_state_dir = false;    // <state root>/<pid>-<start>, verified private
 };
 
-// Everything of every ikelab run on this machine, grouped by owner pid.
+// Everything of every ikelab run on this machine, one entry per owner (pid and start time).
 std::vector<RunLeftovers> find_runs();
 
 // Removes one dead run's processes (SIGKILL), namespaces and state directory.

@@ -1,10 +1,13 @@
 #include "netns/run_id.hpp"
 
+#include "netns/lab_state.hpp"
+
 #include <fmt/core.h>
 
 #include <atomic>
 #include <charconv>
 #include <unistd.h>
+#include <vector>
 
 namespace ikelab::netns {
 namespace {
@@ -13,43 +16,76 @@ std::atomic<unsigned> run_counter{0};
 
 template <typename T>
 std::optional<T> parse_number(std::string_view text) {
-  if (text.empty() || text.size() > 10) return std::nullopt;
+  if (text.empty() || text.size() > 20) return std::nullopt;
   T value{};
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return value;
 }
 
+std::vector<std::string_view> split_dashes(std::string_view text) {
+  std::vector<std::string_view> parts;
+  for (;;) {
+    auto dash = text.find('-');
+    parts.push_back(text.substr(0, dash));
+    if (dash == std::string_view::npos) return parts;
+    text.remove_prefix(dash + 1);
+  }
+}
+
 }  // namespace
 
-std::string RunId::str() const { return fmt::format("{}-{}", owner, counter); }
+std::string RunId::str() const { return fmt::format("{}-{}-{}", owner, owner_start, counter); }
 
 std::string RunId::namespace_name(char host) const {
-  return fmt::format("{}{}-{}{}", name_prefix, owner, counter, host);
+  return fmt::format("{}{}-{}-{}{}", name_prefix, owner, owner_start, counter, host);
 }
 
-RunId next_run_id() { return RunId{getpid(), ++run_counter}; }
+RunId next_run_id() {
+  const RunOwner self = this_owner();
+  return RunId{self.pid, self.start, ++run_counter};
+}
 
 std::optional<RunId> parse_run_id(std::string_view text) {
-  auto dash = text.find('-');
-  auto pid = parse_number<pid_t>(text.substr(0, dash));
-  if (!pid || *pid <= 0) return std::nullopt;
-  if (dash == std::string_view::npos) return RunId{*pid, 0};
-  auto counter = parse_number<unsigned>(text.substr(dash + 1));
-  if (!counter) return std::nullopt;
-  return RunId{*pid, *counter};
+  auto parts = split_dashes(text);
+  if (parts.size() > 3) return std::nullopt;
+  RunId id;
+  auto pid = parse_number<pid_t>(parts[0]);
+  if (!pid || *pid <= 0 || parts[0].size() > 10) return std::nullopt;
+  id.owner = *pid;
+  if (parts.size() >= 2) {
+    auto start = parse_number<unsigned long long>(parts[1]);
+    if (!start) return std::nullopt;
+    id.owner_start = *start;
+  }
+  if (parts.size() == 3) {
+    auto counter = parse_number<unsigned>(parts[2]);
+    if (!counter || parts[2].size() > 10) return std::nullopt;
+    id.counter = *counter;
+  }
+  return id;
 }
 
-std::optional<pid_t> owner_of_namespace(std::string_view name) {
+std::optional<NamespaceOwner> owner_of_namespace(std::string_view name) {
   if (!name.starts_with(name_prefix)) return std::nullopt;
   name.remove_prefix(name_prefix.size());
   if (name.empty()) return std::nullopt;
   char host = name.back();
   if (host != 'i' && host != 'r') return std::nullopt;
   name.remove_suffix(1);
-  auto id = parse_run_id(name);
-  if (!id || id->counter == 0) return std::nullopt;
-  return id->owner;
+  auto parts = split_dashes(name);
+  if (parts.size() != 2 && parts.size() != 3) return std::nullopt;
+  auto pid = parse_number<pid_t>(parts[0]);
+  auto counter = parse_number<unsigned>(parts.back());
+  if (!pid || *pid <= 0 || parts[0].size() > 10 || !counter || *counter == 0 || parts.back().size() > 10)
+    return std::nullopt;
+  NamespaceOwner owner{*pid, 0};
+  if (parts.size() == 3) {
+    auto start = parse_number<unsigned long long>(parts[1]);
+    if (!start) return std::nullopt;
+    owner.start = *start;
+  }
+  return owner;
 }
 
 }  // namespace ikelab::netns

@@ -23,6 +23,8 @@ packages=(
   libstrongswan-standard-plugins libcharon-extauth-plugins
   # benchmarks
   time jq ripgrep
+  # the diagnoser's libFuzzer target (scripts/fuzz.sh, run by scripts/test.sh)
+  clang libclang-rt-dev
 )
 
 missing=()

@@ -7,3 +7,5 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/build.sh"
 cd "$top/build"
 ctest --output-on-failure "$@"
+# The fault-injection suite's fuzz run (docs/security.md), time-bounded.
+if [ $# -eq 0 ]; then "$top/scripts/fuzz.sh"; fi

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@ DaemonProcess::~DaemonProcess() {
 void DaemonProcess::launch(const std::vector<std::string>& argv, netns::LaunchOptions options) {
   options.output = output_;
   started_at_ = std::chrono::steady_clock::now();
+  answered_ = false;
   child_ = netns::launch(argv, options);
   started_ = true;
 }
@@ -58,11 +60,18 @@ bool DaemonProcess::wait_for_socket(const std::filesystem::path& socket, const s
   auto pause = std::chrono::milliseconds(2);
   for (;;) {
     if (!running()) {
-      const int code = started_ ? child_.exit_code() : -1;
-      failure_ = fmt::format("{} exited (status {}) before {} answered", daemon, code, what);
+      // A signal is said as one (boost's exit_code() gives a signal's number as a status).
+      const int status = started_ ? child_.native_exit_code() : -1;
+      const std::string end = WIFSIGNALED(status) ? fmt::format("was killed by signal {} ({})", WTERMSIG(status),
+                                                                ::strsignal(WTERMSIG(status)))
+                              : WIFEXITED(status) ? fmt::format("exited with status {}", WEXITSTATUS(status))
+                                                  : fmt::format("ended (wait status {})", status);
+      failure_ = fmt::format("{} {} {} {} answered", daemon, end, answered_ ? "after" : "before", what);
       return false;
     }
+    if (answered_) return true;
     if (unix_socket_answers(socket)) {
+      answered_ = true;
       startup_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at_).count();
       return true;
     }

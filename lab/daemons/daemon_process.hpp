@@ -56,6 +56,7 @@ class DaemonProcess {
   std::string failure_;
   std::chrono::steady_clock::time_point started_at_{};
   double startup_seconds_ = 0;
+  bool answered_ = false;  // its control socket answered once
 };
 
 // True when a unix stream socket at `path` accepts a connection.

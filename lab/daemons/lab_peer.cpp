@@ -293,14 +293,14 @@ std::vector<std::pair<fs::path, std::string>> peer_artefacts(const RenderedHost&
 }
 
 void write_peer_files(const RenderedHost& host, const PeerFiles& files) {
-  const auto owner_only = fs::perms::owner_read | fs::perms::owner_write;
+  // Every file that may hold a secret is created 0600 (never chmod-ed later):
+  // swanctl.conf (PSKs, EAP/XAuth passwords), ipsec.secrets, private keys.
   if (host.implementation == Implementation::libreswan) {
     write_text_file(files.paths.confdir / "ipsec.conf", host.ipsec_conf);
-    write_text_file(files.paths.confdir / "ipsec.secrets", host.ipsec_secrets);
-    fs::permissions(files.paths.confdir / "ipsec.secrets", owner_only);
+    write_text_file(files.paths.confdir / "ipsec.secrets", host.ipsec_secrets, private_file_mode);
   } else {
     write_text_file(files.dir / "strongswan.conf", host.strongswan_conf);
-    write_text_file(files.paths.confdir / "swanctl.conf", host.swanctl_conf);
+    write_text_file(files.paths.confdir / "swanctl.conf", host.swanctl_conf, private_file_mode);
   }
   for (const auto& [relative, content] : host.files) {
     fs::path rel(relative);
@@ -308,11 +308,9 @@ void write_peer_files(const RenderedHost& host, const PeerFiles& files) {
     for (const auto& part : rel)
       if (part == "..") escapes = true;
     if (escapes) throw std::runtime_error(fmt::format("rendered file name '{}' leaves the config dir", relative));
-    fs::path target = files.paths.confdir / rel;
-    write_text_file(target, content);
     const auto first = rel.begin()->string();
-    if (first == "private" || rel.filename().extension() == ".key" || rel.filename() == "passwd")
-      fs::permissions(target, owner_only);
+    const bool secret = first == "private" || rel.filename().extension() == ".key" || rel.filename() == "passwd";
+    write_text_file(files.paths.confdir / rel, content, secret ? private_file_mode : public_file_mode);
   }
 }
 

@@ -65,19 +65,32 @@ std::string daemon_report(const char* side, LabPeer& daemon, const fs::path& log
 }
 
 
-void copy_if_exists(const fs::path& from, const fs::path& to) {
+void copy_if_exists(const fs::path& from, const fs::path& to, mode_t mode = public_file_mode) {
   std::error_code ec;
-  if (!fs::exists(from, ec)) return;
-  fs::create_directories(to.parent_path(), ec);
-  fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+  if (!fs::is_regular_file(from, ec)) return;
+  write_text_file(to, read_text_file(from), mode);
+}
+
+// A config that holds secrets goes to --out with them redacted, or whole
+// (and 0600) with --keep-secrets; ipsec.secrets only with --keep-secrets.
+void save_config_with_secrets(const fs::path& from, const fs::path& to, bool keep_secrets) {
+  std::error_code ec;
+  if (!fs::is_regular_file(from, ec)) return;
+  if (keep_secrets) write_text_file(to, read_text_file(from), private_file_mode);
+  else write_text_file(to, redact_config_secrets(read_text_file(from)));
 }
 
 void save_artefacts(const fs::path& out, const HostFiles& initiator, const HostFiles& responder,
-                    const CaseConfig& config, const fs::path& pcap, const CaseResult& result) {
+                    const CaseConfig& config, const fs::path& pcap, const CaseResult& result, bool keep_secrets) {
   for (const auto& [name, host, rendered] : {std::tuple{"initiator", &initiator, &config.initiator},
                                              std::tuple{"responder", &responder, &config.responder}}) {
     fs::path dir = out / name;
-    for (const auto& [from, to] : peer_artefacts(*rendered, *host)) copy_if_exists(from, dir / to);
+    for (const auto& [from, to] : peer_artefacts(*rendered, *host)) {
+      if (to == "swanctl.conf") save_config_with_secrets(from, dir / to, keep_secrets);
+      else copy_if_exists(from, dir / to);
+    }
+    if (keep_secrets && rendered->implementation == Implementation::libreswan)
+      copy_if_exists(host->paths.confdir / "ipsec.secrets", dir / "ipsec.secrets", private_file_mode);
     copy_if_exists(host->list_sas(), dir / "list-sas.txt");
   }
   copy_if_exists(pcap, out / "ike.pcap");
@@ -420,6 +433,7 @@ struct Runner {
       result.outcome = Outcome::error;
       result.detail += fmt::format("lab failure: {}", e.what());
     }
+    result.interrupted = netns::interrupted() && result.outcome == Outcome::error;
     step_started = Clock::now();
     try {
       save_list_sas();
@@ -437,7 +451,8 @@ struct Runner {
     result.detail = redact(std::move(result.detail), secrets);
     if (options.artefacts_dir && !dir.empty()) {
       try {
-        save_artefacts(*options.artefacts_dir, initiator_files, responder_files, config, dir / "ike.pcap", result);
+        save_artefacts(*options.artefacts_dir, initiator_files, responder_files, config, dir / "ike.pcap", result,
+                       options.keep_secrets);
       } catch (const std::exception& e) {
         result.detail += fmt::format("\nartefacts not saved: {}", e.what());
       }

@@ -30,6 +30,8 @@ struct CaseOptions {
   // configs, `swanctl --list-sas`, and a pcap of the IKE traffic.
   std::optional<std::filesystem::path> artefacts_dir;
   bool keep = false;  // leave namespaces and daemons running
+  // Artefacts keep the configs' secrets (files 0600); without it they are redacted.
+  bool keep_secrets = false;
 };
 
 // What a person needs to poke at a kept case.
@@ -51,6 +53,8 @@ struct CaseResult {
   double initiator_startup = 0;  // charon exec until vici answers, seconds
   double responder_startup = 0;
   std::string run_id;
+  // Cut short by Ctrl-C / SIGTERM / a closed pipe: not a result, never reported as a failure.
+  bool interrupted = false;
   std::optional<KeptCase> kept;
   // Wall time of each step (topology, daemons, load, capture, action, settle, stop), seconds.
   std::vector<std::pair<std::string, double>> steps;

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <fstream>
 #include <numeric>
 #include <sstream>
 #include <unistd.h>
@@ -47,6 +46,7 @@ std::vector<CaseResult> run_cases(const std::vector<CaseRequest>& cases, const L
       }
       CaseOptions case_options;
       case_options.keep = options.keep;
+      case_options.keep_secrets = options.keep_secrets;
       if (options.out_dir)
         case_options.artefacts_dir = *options.out_dir / request.scenario / fmt::format("ike{}", request.ike_version);
       CaseResult result = run_case(request, case_options);
@@ -73,7 +73,13 @@ std::vector<CaseResult> run_cases(const std::vector<CaseRequest>& cases, const L
 
 CaseDurations CaseDurations::load() {
   CaseDurations durations;
-  std::ifstream in(netns::state_root() / "durations.txt");
+  std::optional<std::string> text;
+  try {
+    text = netns::state_root_dir().read_file("durations.txt");
+  } catch (const base::PrivateDirError&) {
+    return durations;  // only a scheduling hint; the run itself reports an unusable state root
+  }
+  std::istringstream in(text.value_or(""));
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream fields(line);
@@ -95,17 +101,13 @@ void CaseDurations::record(const std::vector<CaseResult>& results) {
 }
 
 void CaseDurations::save() const {
-  std::error_code ec;
-  std::filesystem::create_directories(netns::state_root(), ec);
-  auto target = netns::state_root() / "durations.txt";
-  auto temporary = netns::state_root() / fmt::format("durations.txt.{}", getpid());
-  {
-    std::ofstream out(temporary);
-    for (const auto& [key, seconds] : seconds_) out << key.first << ' ' << key.second << ' ' << seconds << '\n';
-    if (!out) return;  // only a scheduling hint: never fail a run over it
+  std::ostringstream out;
+  for (const auto& [key, seconds] : seconds_) out << key.first << ' ' << key.second << ' ' << seconds << '\n';
+  try {
+    netns::state_root_dir().replace_file("durations.txt", out.str(), 0644);
+  } catch (const base::PrivateDirError&) {
+    // only a scheduling hint: never fail a run over it
   }
-  std::filesystem::rename(temporary, target, ec);
-  if (ec) std::filesystem::remove(temporary, ec);
 }
 
 void ProgressPrinter::operator()(const LabProgress& progress) {
@@ -114,20 +116,23 @@ void ProgressPrinter::operator()(const LabProgress& progress) {
     for (const auto& r : progress.running) running += (running.empty() ? "" : ", ") + r;
     std::string line = fmt::format("[{}/{}] running: {}", progress.finished, progress.total, running);
     if (line.size() > 100) line = line.substr(0, 97) + "...";
-    fmt::print(stream_, "\r\x1b[2K{}", line);
+    emit(fmt::format("\r\x1b[2K{}", line));
     line_open_ = true;
   } else if (progress.just_finished) {
     const CaseResult& r = *progress.just_finished;
-    fmt::print(stream_, "[{}/{}] {} IKEv{}: {} ({:.2f} s)\n", progress.finished, progress.total, r.scenario,
-               r.ike_version, to_string(r.outcome), r.seconds);
+    emit(fmt::format("[{}/{}] {} IKEv{}: {} ({:.2f} s)\n", progress.finished, progress.total, r.scenario,
+                     r.ike_version, to_string(r.outcome), r.seconds));
   }
-  std::fflush(stream_);
 }
 
 void ProgressPrinter::finish() {
-  if (terminal_ && line_open_) fmt::print(stream_, "\r\x1b[2K");
+  if (terminal_ && line_open_) emit("\r\x1b[2K");
   line_open_ = false;
-  std::fflush(stream_);
+}
+
+// A stream that failed once (e.g. EPIPE: the run is then interrupted) is not written again.
+void ProgressPrinter::emit(const std::string& text) {
+  if (!lost_) lost_ = !netns::write_console(stream_, text);
 }
 
 }  // namespace ikelab::harness

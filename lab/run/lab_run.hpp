@@ -22,6 +22,7 @@ struct LabRunOptions {
   std::vector<double> expected_seconds;
   std::optional<std::filesystem::path> out_dir;  // <out>/<scenario>/ike<v>/ per case
   bool keep = false;
+  bool keep_secrets = false;  // artefacts keep the configs' secrets (0600) instead of redacting them
 };
 
 struct LabProgress {
@@ -58,9 +59,12 @@ class ProgressPrinter {
   void finish();  // clears the terminal line
 
  private:
+  void emit(const std::string& text);
+
   std::FILE* stream_;
   bool terminal_;
   bool line_open_ = false;
+  bool lost_ = false;
 };
 
 }  // namespace ikelab::harness

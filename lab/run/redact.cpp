@@ -42,8 +42,13 @@ void swanctl_secrets(const std::string& conf, std::vector<std::string>& out) {
     auto eq = line.find('=', key + 6);
     auto quote = line.find('"', key + 6);
     if (eq == std::string::npos) continue;
-    if (quote != std::string::npos) out.push_back(unquote(line, quote));
-    else out.push_back(line.substr(line.find_first_not_of(" \t", eq + 1)));
+    if (quote != std::string::npos) {
+      out.push_back(unquote(line, quote));
+      continue;
+    }
+    std::string value = line.substr(line.find_first_not_of(" \t", eq + 1));
+    if (value.starts_with("0x")) out.push_back(hex_decode(value.substr(2)));
+    out.push_back(std::move(value));
   }
 }
 
@@ -74,6 +79,20 @@ std::vector<std::string> secrets_of(const RenderedHost& host) {
   swanctl_secrets(host.swanctl_conf, secrets);
   ipsec_secrets(host.ipsec_secrets, secrets);
   return secrets;
+}
+
+std::string redact_config_secrets(const std::string& conf) {
+  std::istringstream lines(conf);
+  std::string line, out;
+  while (std::getline(lines, line)) {
+    auto key = line.find_first_not_of(" \t");
+    if (key != std::string::npos && line.compare(key, 6, "secret") == 0) {
+      auto after = line.find_first_not_of(" \t", key + 6);
+      if (after != std::string::npos && line[after] == '=') line = line.substr(0, key) + "secret = <redacted>";
+    }
+    out += line + '\n';
+  }
+  return out;
 }
 
 std::string redact(std::string text, const std::vector<std::string>& secrets) {

@@ -15,6 +15,10 @@ namespace ikelab::harness {
 // and ipsec.secrets (`PSK "..."` or `PSK 0x...`, also hex-decoded).
 std::vector<std::string> secrets_of(const RenderedHost& host);
 
+// A swanctl.conf with the value of every `secret = ...` replaced by <redacted>
+// (whatever its length or quoting), for configs kept outside the lab.
+std::string redact_config_secrets(const std::string& conf);
+
 // Replaces every occurrence of each secret (3 bytes or longer) with <secret>.
 std::string redact(std::string text, const std::vector<std::string>& secrets);
 

@@ -58,6 +58,12 @@ class Reader {
     return value;
   }
 
+  std::string identity(const YAML::Node& node, const std::string& key) const {
+    auto value = scalar(node, key);
+    if (auto why = values::check_identity(value); !why.empty()) fail(node.Mark(), fmt::format("'{}' {}", key, why));
+    return value;
+  }
+
   bool boolean(const YAML::Node& node, const std::string& key) const {
     const auto value = plain_scalar(node, key, "true or false");
     if (value == "true" || value == "yes") return true;
@@ -129,8 +135,8 @@ HostSettings parse_host(const Reader& r, const YAML::Node& node, const std::stri
       "dpd_timeout", "implementation", "signature_hash", "drop_inbound_udp", "eap_method"};
   if (node.IsNull()) return h;
   r.for_each_key(node, side, keys, [&](const std::string& key, const YAML::Node& value) {
-    if (key == "local_id") h.local_id = r.text(value, key);
-    else if (key == "remote_id") h.remote_id = r.text(value, key);
+    if (key == "local_id") h.local_id = r.identity(value, key);
+    else if (key == "remote_id") h.remote_id = r.identity(value, key);
     else if (key == "secret") h.secret = r.text(value, key);
     else if (key == "user_password") h.user_password = r.text(value, key);
     else if (key == "ike_proposals") h.ike_proposals = r.list(value, key, values::check_proposal);
@@ -297,9 +303,11 @@ Scenario load_scenario(const std::filesystem::path& file) {
   r.for_each_key(root, "the scenario", keys, [&](const std::string& key, const YAML::Node& value) {
     if (key == "description") {
       s.description = r.scalar(value, key);
-      if (s.description.empty() || s.description.size() > 600 ||
-          s.description.find_first_of("\r\n") != std::string::npos) {
-        r.fail(value.Mark(), "'description' must be one line of 1..600 characters");
+      // No control character either: an escape sequence would reach the terminal of `ikelab list`.
+      const bool control = std::any_of(s.description.begin(), s.description.end(),
+                                       [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+      if (s.description.empty() || s.description.size() > 600 || control) {
+        r.fail(value.Mark(), "'description' must be one line of 1..600 characters, without control characters");
       }
       have_description = true;
     } else if (key == "fault") {

@@ -3,7 +3,11 @@
 #include <arpa/inet.h>
 #include <fmt/core.h>
 
+#include <fmt/core.h>
+
 #include <array>
+#include <set>
+#include <string>
 #include <charconv>
 #include <cstdint>
 
@@ -21,6 +25,15 @@ int parse_address(std::string_view text, std::array<std::uint8_t, 16>& bytes) {
   return 0;
 }
 
+// "CN=..." / "C = CH, ...": letters, optional blanks, then '='.
+bool starts_like_dn(std::string_view value) {
+  size_t i = 0;
+  while (i < value.size() && ((value[i] >= 'A' && value[i] <= 'Z') || (value[i] >= 'a' && value[i] <= 'z'))) ++i;
+  if (i == 0) return false;
+  while (i < value.size() && value[i] == ' ') ++i;
+  return i < value.size() && value[i] == '=';
+}
+
 }  // namespace
 
 std::string check_text(std::string_view value) {
@@ -30,6 +43,63 @@ std::string check_text(std::string_view value) {
     if (is_control(c)) return "contains a control character (newline, tab, ...)";
   }
   return {};
+}
+
+std::string check_identity(std::string_view value) {
+  if (auto why = check_text(value); !why.empty()) return why;
+  if (value.find('*') != std::string_view::npos) return "contains '*', a wildcard to both daemons";
+  const char first = value.front();
+  if (first == '@' || first == '%' || first == '#')
+    return fmt::format("starts with '{}', which the daemons read as ID syntax, not as a character (write the plain name)",
+                       first);
+  std::array<std::uint8_t, 16> bytes{};
+  if (int bits = parse_address(value, bytes); bits > 0) {
+    bool zero = true;
+    for (int i = 0; i < bits / 8; ++i) zero = zero && bytes[i] == 0;
+    if (zero) return "is the all-zero address, which charon reads as %any";
+    return {};
+  }
+  if (!starts_like_dn(value)) return {};
+  // A DN: "KEY=VALUE, KEY=VALUE, ..."; anything else parses differently on
+  // charon (a failed DN becomes a KEY_ID) and on pluto.
+  static const std::set<std::string, std::less<>> keys = {"C", "ST", "L", "O", "OU", "CN", "E", "SN", "DC"};
+  std::string_view rest = value;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    std::string_view rdn = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    while (!rdn.empty() && rdn.front() == ' ') rdn.remove_prefix(1);
+    while (!rdn.empty() && rdn.back() == ' ') rdn.remove_suffix(1);
+    auto eq = rdn.find('=');
+    if (eq == std::string_view::npos) return fmt::format("is a DN with a part '{}' that is not KEY=VALUE", rdn);
+    std::string_view key = rdn.substr(0, eq), val = rdn.substr(eq + 1);
+    if (!keys.count(key))
+      return fmt::format("is a DN with attribute '{}' (the lab takes C, ST, L, O, OU, CN, E, SN, DC)", key);
+    if (val.empty() || val.front() == ' ' || val.front() == '#')
+      return fmt::format("is a DN whose {} value is empty or starts with a blank or '#'", key);
+    if (val.find_first_of("=/+\\\"") != std::string_view::npos)
+      return fmt::format("is a DN whose {} value holds one of = / + \\ \" (parsed differently by the daemons)", key);
+    if (comma != std::string_view::npos && rest.empty()) return "is a DN that ends with ','";
+  }
+  return {};
+}
+
+IdentityType identity_type(std::string_view value) {
+  std::array<std::uint8_t, 16> bytes{};
+  if (parse_address(value, bytes) > 0) return IdentityType::address;
+  if (starts_like_dn(value)) return IdentityType::dn;
+  if (value.find('@') != std::string_view::npos) return IdentityType::email;
+  return IdentityType::fqdn;
+}
+
+std::string secret_hex(std::string_view bytes) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out = "0x";
+  for (unsigned char c : bytes) {
+    out += digits[c >> 4];
+    out += digits[c & 0xf];
+  }
+  return out;
 }
 
 std::string check_address(std::string_view value) {

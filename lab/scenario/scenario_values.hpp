@@ -13,6 +13,23 @@ namespace ikelab::harness::values {
 // allowed: the renderer escapes them.
 std::string check_text(std::string_view value);
 
+// An IKE identity that means exactly its characters on charon and on pluto:
+// check_text, and nothing either daemon reads as a wildcard or another type:
+// no '*', no leading '@' (@#hex, @@user), '%' or '#', no all-zero address
+// (%any to charon). A value that starts like a DN ("CN=...") must be one of
+// known attributes (C, ST, L, O, OU, CN, E, SN, DC), one plain value each,
+// which both daemons parse alike.
+std::string check_identity(std::string_view value);
+
+// What an identity that passed check_identity is, for every daemon alike:
+// an address literal, a DN, user@host (email), else a name (FQDN).
+enum class IdentityType { address, dn, email, fqdn };
+IdentityType identity_type(std::string_view value);
+
+// "0x" and the bytes in hex: how a PSK or password is written for both
+// daemons, so that neither decodes a value such as "0x41" or "0sQQ==".
+std::string secret_hex(std::string_view bytes);
+
 // An IPv4 or IPv6 address literal.
 std::string check_address(std::string_view value);
 

@@ -3,11 +3,16 @@
 #include "tests/lab/psk_case.hpp"
 
 #include "base/text_file.hpp"
+#include "lab/daemons/charon/charon_daemon.hpp"
+#include "netns/lab_state.hpp"
 #include "netns/leftovers.hpp"
+#include "netns/topology.hpp"
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
+#include <thread>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -128,3 +133,30 @@ TEST(CaseRunnerLabActions, KilledResponderIsDeclaredDeadByDpd) {
 }
 
 }  // namespace
+
+// A daemon that dies long after its control socket answered is reported as
+// what happened: killed by signal 9 after it had answered, not "exited
+// (status 9) before" (boost gives a signal's number as an exit status).
+TEST(CaseRunnerLabErrors, ADaemonKilledAfterItAnsweredIsReportedAsKilledBySignal) {
+  const netns::RunId id = netns::next_run_id();
+  netns::TopologySpec spec;
+  spec.initiator = {"192.0.2.1/24", "10.1.0.1/24"};
+  spec.responder = {"192.0.2.2/24", "10.2.0.1/24"};
+  netns::Topology topology(id, spec);
+  const fs::path dir = netns::case_dir(id);
+  const harness::HostPaths paths{dir / "run", dir / "swanctl", dir / "log"};
+  for (const auto& d : {paths.rundir, paths.confdir, paths.logdir}) fs::create_directories(d);
+  harness::write_text_file(dir / "strongswan.conf", labtest::strongswan_conf(paths));
+  {
+    harness::CharonDaemon charon(topology.initiator_ns(), {dir / "strongswan.conf", paths.rundir, paths.logdir / "out"});
+    charon.start();
+    ASSERT_TRUE(charon.wait_ready(std::chrono::steady_clock::now() + std::chrono::seconds(10))) << charon.failure();
+    ASSERT_EQ(::kill(charon.pid(), SIGKILL), 0);  // the daemon this test started, by its pid
+    for (int i = 0; i < 500 && charon.running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_FALSE(charon.wait_ready(std::chrono::steady_clock::now()));
+    EXPECT_NE(charon.failure().find("charon was killed by signal 9"), std::string::npos) << charon.failure();
+    EXPECT_NE(charon.failure().find("after"), std::string::npos) << charon.failure();
+    EXPECT_EQ(charon.failure().find("exited"), std::string::npos) << charon.failure();
+  }
+  topology.teardown();
+}

@@ -2,6 +2,7 @@
 
 #include "lab/daemons/charon/render_swanctl.hpp"
 #include "base/text_file.hpp"
+#include "lab/scenario/scenario_values.hpp"
 #include "netns/lab_state.hpp"
 #include "netns/leftovers.hpp"
 #include "netns/process.hpp"
@@ -61,6 +62,29 @@ TEST(IkelabRunLab, OutDirKeepsEverythingAndSecretsStayOffTheConsole) {
   EXPECT_EQ(harness::read_text_file(c / "outcome.txt").find(harness::base_secret), std::string::npos);
   EXPECT_NE(harness::read_text_file(c / "initiator" / "list-sas.txt").find("ESTABLISHED"), std::string::npos);
   EXPECT_FALSE(fs::exists(out.path / "baseline_psk" / "ike1"));  // --ike 2 only
+  // Configs kept in --out have their secrets redacted.
+  for (const char* scenario : {"baseline_psk", "quoting_odd_ids_and_psk"})
+    for (const char* side : {"initiator", "responder"}) {
+      const std::string conf = harness::read_text_file(out.path / scenario / "ike2" / side / "swanctl.conf");
+      EXPECT_NE(conf.find("secret = <redacted>"), std::string::npos) << scenario << " " << side << "\n" << conf;
+      EXPECT_EQ(conf.find(harness::base_secret), std::string::npos) << conf;
+      EXPECT_EQ(conf.find(harness::values::secret_hex(harness::base_secret)), std::string::npos) << conf;
+    }
+}
+
+// --keep-secrets keeps them, in files only root can read.
+TEST(IkelabRunLab, KeepSecretsKeepsConfigsWholeAndPrivate) {
+  TempDir out;
+  auto r = ikelab({"run", "baseline_psk", "pluto_baseline_psk", "--ike", "2", "--out", out.path.string(), "--keep-secrets"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find(harness::base_secret), std::string::npos);  // never on the console
+  const fs::path conf = out.path / "baseline_psk" / "ike2" / "initiator" / "swanctl.conf";
+  EXPECT_NE(harness::read_text_file(conf).find("secret = "), std::string::npos);
+  EXPECT_EQ(harness::read_text_file(conf).find("<redacted>"), std::string::npos);
+  EXPECT_EQ(fs::status(conf).permissions(), fs::perms::owner_read | fs::perms::owner_write);
+  const fs::path secrets = out.path / "pluto_baseline_psk" / "ike2" / "responder" / "ipsec.secrets";
+  ASSERT_TRUE(fs::exists(secrets));
+  EXPECT_EQ(fs::status(secrets).permissions(), fs::perms::owner_read | fs::perms::owner_write);
 }
 
 TEST(IkelabRunLab, AnOutcomeOtherThanExpectedFailsTheRun) {
@@ -91,7 +115,9 @@ TEST(IkelabRunLab, KeepLeavesTheLabUpUntilForcedCleanup) {
   pid_t owner = std::stoi(m[1]);
   ASSERT_TRUE(std::regex_search(r.output, m, std::regex("swanctl --list-sas --uri (unix://\\S+)"))) << r.output;
   std::string uri = m[1];
-  EXPECT_NE(r.output.find(fmt::format("ip netns exec ikl{}-1i", owner)), std::string::npos) << r.output;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(fmt::format("ip netns exec (ikl{}-[0-9]+-1i)", owner))))
+      << r.output;
+  const std::string initiator_ns = m[1];
 
   // The daemons outlived ikelab and still hold the tunnel.
   auto sas = netns::run_command({"swanctl", "--list-sas", "--uri", uri});
@@ -99,13 +125,15 @@ TEST(IkelabRunLab, KeepLeavesTheLabUpUntilForcedCleanup) {
 
   auto plain = ikelab({"cleanup"});
   EXPECT_NE(plain.output.find(fmt::format("kept: run {}", owner)), std::string::npos) << plain.output;
-  EXPECT_TRUE(fs::exists(fmt::format("/run/netns/ikl{}-1i", owner)));
+  EXPECT_TRUE(fs::exists("/run/netns/" + initiator_ns));
 
   auto forced = ikelab({"cleanup", "--force", std::to_string(owner)});
   EXPECT_EQ(forced.exit_code, 0) << forced.output;
   EXPECT_NE(forced.output.find(fmt::format("removed: run {}", owner)), std::string::npos) << forced.output;
   for (const auto& run : netns::find_runs()) EXPECT_NE(run.owner, owner);
-  EXPECT_FALSE(fs::exists(netns::state_root() / std::to_string(owner)));
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(netns::state_root(), ec))
+    EXPECT_FALSE(entry.path().filename().string().starts_with(fmt::format("{}-", owner))) << entry.path();
 }
 
 }  // namespace

@@ -16,6 +16,9 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
 #include <sys/wait.h>
 #include <thread>
 
@@ -62,12 +65,20 @@ bool all_gone(const std::vector<pid_t>& pids) {
   return false;
 }
 
+// A state directory <root>/<pid>-<start> of this pid.
+bool state_dir_left(pid_t owner) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(netns::state_root(), ec))
+    if (entry.path().filename().string().starts_with(fmt::format("{}-", owner))) return true;
+  return false;
+}
+
 void expect_nothing_left(pid_t owner) {
   auto run = run_of(owner);
   EXPECT_FALSE(run.has_value()) << "namespaces " << (run ? run->namespaces.size() : 0) << ", processes "
                                 << (run ? run->processes.size() : 0) << ", state dir "
                                 << (run && run->has_state_dir);
-  EXPECT_FALSE(fs::exists(netns::state_root() / std::to_string(owner)));
+  EXPECT_FALSE(state_dir_left(owner));
 }
 
 TEST(LifecycleLab, KillNineThenCleanupLeavesNothing) {
@@ -100,6 +111,77 @@ TEST(LifecycleLab, SigintLeavesNothingEvenWithoutCleanup) {
   status = driver.native_exit_code();
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << "status " << status;
   EXPECT_TRUE(all_gone(daemons));
+  expect_nothing_left(owner);
+}
+
+bool namespace_mounts_left(pid_t owner) {
+  std::ifstream mounts("/proc/self/mountinfo");
+  std::string line;
+  const std::string name = fmt::format("/run/netns/ikl{}-", owner);
+  while (std::getline(mounts, line))
+    if (line.find(name) != std::string::npos) return true;
+  return false;
+}
+
+// `ikelab run ... 2>&1 | head -n 2`: the reader goes away after two progress
+// lines. The run tears everything down first, then ends by SIGPIPE.
+TEST(LifecycleLab, AClosedPipeTearsDownBeforeExiting) {
+  // The pipeline exactly as a user types it; the test finds its own ikelab as the shell's child.
+  bp::child shell(bp::exe = "/bin/bash",
+                  bp::args = {"-c", "\"$0\" run -j 2 2>&1 | head -n 2; wait", IKELAB_BINARY},
+                  bp::std_out > bp::null, bp::std_err > bp::null, bp::std_in < bp::null);
+  pid_t owner = 0;
+  for (int i = 0; i < 500 && owner == 0; ++i) {
+    std::ifstream children(fmt::format("/proc/{}/task/{}/children", shell.id(), shell.id()));
+    for (pid_t child; children >> child;) {
+      std::error_code ec;
+      if (fs::read_symlink(fmt::format("/proc/{}/exe", child), ec) == fs::path(IKELAB_BINARY)) owner = child;
+    }
+    if (owner == 0) std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_NE(owner, 0) << "no ikelab in the pipeline";
+  auto daemons = wait_for_daemons(owner);
+  ASSERT_TRUE(netns::wait_for_exit(shell, std::chrono::steady_clock::now() + 90s)) << "the pipeline did not end";
+  // bash reports a child ended by SIGPIPE as 141 (the last command, head, exits 0; the wait reaps ikelab).
+  EXPECT_TRUE(all_gone(daemons));
+  expect_nothing_left(owner);
+  EXPECT_FALSE(namespace_mounts_left(owner));
+}
+
+std::set<fs::path> temporary_artefact_dirs() {
+  std::set<fs::path> dirs;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec))
+    if (entry.path().filename().string().starts_with("ikelab-run-")) dirs.insert(entry.path());
+  return dirs;
+}
+
+// Ctrl-C once a case has finished: the summary counts the finished cases
+// (not 0), the cases cut short are no failures, and none of their logs stay.
+TEST(LifecycleLab, AnInterruptReportsOnlyFinishedCasesAndKeepsNoPartialLogs) {
+  const auto before = temporary_artefact_dirs();
+  bp::ipstream out, err;
+  bp::child driver(bp::exe = IKELAB_BINARY, bp::args = {"run", "-j", "2"}, bp::std_out > out, bp::std_err > err);
+  pid_t owner = driver.id();
+  std::string line, progress;
+  while (std::getline(err, line)) {
+    progress += line + "\n";
+    if (line.starts_with("[1/") || line.starts_with("[2/")) break;
+  }
+  ASSERT_FALSE(line.empty()) << "no case finished:\n" << progress;
+  ::kill(owner, SIGINT);  // the ikelab this test started
+  std::string stdout_text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+  std::string stderr_text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  ASSERT_TRUE(netns::wait_for_exit(driver, std::chrono::steady_clock::now() + 20s));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(stderr_text, m, std::regex("interrupted after ([0-9]+) of ([0-9]+) cases"))) << stderr_text;
+  EXPECT_GE(std::stoi(m[1]), 1) << stderr_text;
+  EXPECT_EQ(stdout_text.find("interrupted"), std::string::npos) << stdout_text;  // no case reported as interrupted
+  for (const auto& dir : temporary_artefact_dirs()) {
+    if (!before.count(dir)) {
+      EXPECT_NE(stdout_text.find(dir.string()), std::string::npos) << dir << " stayed without a failed case in it";
+    }
+  }
   expect_nothing_left(owner);
 }
 

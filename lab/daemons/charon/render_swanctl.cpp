@@ -7,6 +7,7 @@
 #include "lab/scenario/lab_addresses.hpp"
 #include "lab/daemons/charon/render_conf_writer.hpp"
 #include "lab/daemons/pluto/render_ipsec_conf.hpp"
+#include "lab/scenario/scenario_values.hpp"
 
 namespace ikelab::harness {
 namespace {
@@ -29,6 +30,19 @@ std::string auth_keyword(const HostConfig& host, bool remote) {
   if (host.auth == AuthMethod::psk) return "psk";
   if (host.signature_hash.empty()) return "pubkey";
   return std::string(remote ? "ike:" : "") + "pubkey-" + host.signature_hash;
+}
+
+// An identity with its type spelled out (values::identity_type), so that
+// charon takes the characters as they are: "fqdn:%any" is the name "%any",
+// never a wildcard; "rfc822:a@b" never turns into a key id or a prefix type.
+std::string charon_identity(const std::string& id) {
+  switch (values::identity_type(id)) {
+    case values::IdentityType::fqdn: return "fqdn:" + id;
+    case values::IdentityType::email: return "rfc822:" + id;
+    case values::IdentityType::address:
+    case values::IdentityType::dn: break;  // parsed by charon as what they are (check_identity)
+  }
+  return id;
 }
 
 }  // namespace
@@ -184,11 +198,11 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
   w.open("local");
   if (user_auth_client && host.user_auth == UserAuth::eap) {
     w.plain("auth", "eap-" + host.eap_method);
-    w.quoted("id", host.local_id);
-    w.quoted("eap_id", host.user_name);
+    w.quoted("id", charon_identity(host.local_id));
+    w.quoted("eap_id", charon_identity(host.user_name));
   } else {
     w.plain("auth", auth_keyword(host, false));
-    w.quoted("id", host.local_id);
+    w.quoted("id", charon_identity(host.local_id));
     if (!own_cert_file.empty()) w.quoted("certs", own_cert_file);
     if (!own_pubkey_file.empty()) w.quoted("pubkeys", own_pubkey_file);
   }
@@ -196,17 +210,17 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
   if (user_auth_client && host.user_auth == UserAuth::xauth) {
     w.open("local-user");
     w.plain("auth", "xauth");
-    w.quoted("xauth_id", host.user_name);
+    w.quoted("xauth_id", charon_identity(host.user_name));
     w.close();
   }
   w.open("remote");
   if (user_auth_server && host.user_auth == UserAuth::eap) {
     w.plain("auth", "eap-" + host.eap_method);
-    w.quoted("id", host.remote_id);
+    w.quoted("id", charon_identity(host.remote_id));
     w.plain("eap_id", "%any");
   } else {
     w.plain("auth", auth_keyword(host, true));
-    w.quoted("id", host.remote_id);
+    w.quoted("id", charon_identity(host.remote_id));
     if (!peer_pubkey_file.empty()) w.quoted("pubkeys", peer_pubkey_file);
   }
   w.close();
@@ -243,9 +257,9 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
   w.open("secrets");
   if (!host.secret.empty()) {
     w.open("ike-lab");
-    w.quoted("id-local", host.local_id);
-    w.quoted("id-remote", host.remote_id);
-    w.quoted("secret", host.secret);
+    w.quoted("id-local", charon_identity(host.local_id));
+    w.quoted("id-remote", charon_identity(host.remote_id));
+    w.plain("secret", values::secret_hex(host.secret));
     w.close();
   }
   if (!private_key_file.empty()) {
@@ -259,8 +273,8 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
       user_auth_client && host.user_auth == UserAuth::eap && host.credential == OwnCredential::missing;
   if (host.user_auth != UserAuth::none && !eap_secret_missing) {
     w.open(host.user_auth == UserAuth::eap ? "eap-user" : "xauth-user");
-    w.quoted("id", host.user_name);
-    w.quoted("secret", host.user_password);
+    w.quoted("id", charon_identity(host.user_name));
+    w.plain("secret", values::secret_hex(host.user_password));
     w.close();
   }
   w.close();

@@ -77,7 +77,6 @@ void add_unique(std::vector<std::string>& list, const std::string& item) {
   if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
 }
 
-bool is_address(std::string_view text) { return values::check_address(text).empty(); }
 
 std::string quoted_id(const HostConfig& host, const std::string& id, const char* what) {
   if (auto why = values::check_libreswan_id(id); !why.empty()) {
@@ -110,15 +109,6 @@ std::string proposals(const std::vector<std::string>& list, bool& any_dh) {
   return join(out, ",");
 }
 
-std::string hex(std::string_view bytes) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out = "0x";
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 0xf];
-  }
-  return out;
-}
 
 KeyName own_key(Side side) { return side == Side::initiator ? KeyName::initiator : KeyName::responder; }
 KeyName peer_key(Side side) { return side == Side::initiator ? KeyName::responder : KeyName::initiator; }
@@ -204,10 +194,10 @@ std::string xauth_passwd_line(std::string_view user_name, std::string_view passw
 }
 
 std::string libreswan_id(std::string_view id) {
-  if (is_address(id)) return std::string(id);
-  if (id.find('=') != std::string_view::npos) return std::string(id);  // a DN
-  if (id.find('@') != std::string_view::npos) return std::string(id);  // user@host
-  return "@" + std::string(id);
+  // The same type charon gets (values::identity_type); only a name needs
+  // libreswan's '@' to stay a name.
+  if (values::identity_type(id) == values::IdentityType::fqdn) return "@" + std::string(id);
+  return std::string(id);
 }
 
 LibreswanProposal libreswan_proposal(std::string_view strongswan_proposal) {
@@ -347,12 +337,12 @@ RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& crede
 
   if (host.auth == AuthMethod::psk && !host.secret.empty()) {
     out.ipsec_secrets = fmt::format("{} {} : PSK {}\n", quoted_id(host, host.local_id, "local_id"),
-                                    quoted_id(host, host.remote_id, "remote_id"), hex(host.secret));
+                                    quoted_id(host, host.remote_id, "remote_id"), values::secret_hex(host.secret));
   }
   if (xauth && initiator) {
     // "XAUTH is otherwise identical to PSK in syntax" (ipsec.secrets(5)): 0x hex
     // carries any password.
-    out.ipsec_secrets += fmt::format("@{} : XAUTH {}\n", host.user_name, hex(host.user_password));
+    out.ipsec_secrets += fmt::format("@{} : XAUTH {}\n", host.user_name, values::secret_hex(host.user_password));
   } else if (xauth) {
     out.files.emplace_back(pluto_files::xauth_passwd,
                            xauth_passwd_line(host.user_name, host.user_password, connection_name));

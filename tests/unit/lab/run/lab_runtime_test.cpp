@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -170,8 +171,9 @@ TEST(Redact, SecretsOfRenderedConfigsNeverSurviveInText) {
 }
 
 TEST(CaseDurations, RememberWhatEachCaseTookAcrossRuns) {
-  TempDir dir("ikelab-unit");
-  ::setenv("IKELAB_STATE_DIR", dir.path().c_str(), 1);
+  TempDir base("ikelab-unit");
+  const auto state = base.path() / "state";  // created private by the lab
+  ::setenv("IKELAB_STATE_DIR", state.c_str(), 1);
   EXPECT_EQ(CaseDurations::load().expected("psk_mismatch", 1, 7.0), 7.0);  // nothing known yet
   CaseResult slow, quick;
   slow.scenario = "psk_mismatch";
@@ -183,12 +185,12 @@ TEST(CaseDurations, RememberWhatEachCaseTookAcrossRuns) {
   auto durations = CaseDurations::load();
   durations.record({slow, quick});
   durations.save();
-  write_text_file(dir.path() / "garbage.txt", "x");
+  write_text_file(state / "garbage.txt", "x");
   auto loaded = CaseDurations::load();
   EXPECT_DOUBLE_EQ(loaded.expected("psk_mismatch", 1), 4.75);
   EXPECT_DOUBLE_EQ(loaded.expected("psk_mismatch", 2), 0.4);
   EXPECT_DOUBLE_EQ(loaded.expected("baseline_psk", 2), 1.0);
-  write_text_file(dir.path() / "durations.txt", "half a line\npsk_mismatch 2\nbaseline_psk 1 0.3\n");
+  write_text_file(state / "durations.txt", "half a line\npsk_mismatch 2\nbaseline_psk 1 0.3\n");
   EXPECT_DOUBLE_EQ(CaseDurations::load().expected("baseline_psk", 1), 0.3);
   EXPECT_DOUBLE_EQ(CaseDurations::load().expected("psk_mismatch", 2, 9.0), 9.0);
   ::unsetenv("IKELAB_STATE_DIR");
@@ -210,4 +212,71 @@ TEST(PeerArtefacts, PlutoKeepsWhackOutputNeverSecrets) {
     if (to == "whack-initiate.txt") whack = from == whack_output_file(files);
   }
   EXPECT_TRUE(whack);
+}
+
+namespace {
+
+mode_t mode_of(const fs::path& file) {
+  struct stat st {};
+  if (::lstat(file.c_str(), &st) != 0) return 07777;
+  return st.st_mode & 07777;
+}
+
+// A umask that would leave every file world-readable: the secret files'
+// privacy may not depend on the caller's umask.
+struct OpenUmask {
+  mode_t saved = ::umask(0);
+  ~OpenUmask() { ::umask(saved); }
+};
+
+}  // namespace
+
+// swanctl.conf (PSKs, EAP/XAuth passwords), ipsec.secrets and private keys
+// are 0600 from the moment they exist; certificates and the rest are not secret.
+TEST(SecretFiles, AreCreatedOwnerOnly) {
+  OpenUmask open_umask;
+  TempDir dir("ikelab-unit");
+  PeerFiles files;
+  files.dir = dir.path() / "initiator";
+  files.paths.confdir = files.dir / "swanctl";
+  RenderedHost charon;
+  charon.strongswan_conf = "charon {}\n";
+  charon.swanctl_conf = "secrets {\n  ike-1 {\n    secret = 0x6b6579\n  }\n}\n";
+  charon.files = {{"private/initiator.key", "KEY"}, {"x509/initiator.crt", "CERT"}};
+  write_peer_files(charon, files);
+  EXPECT_EQ(mode_of(files.paths.confdir / "swanctl.conf"), 0600u);
+  EXPECT_EQ(mode_of(files.paths.confdir / "private/initiator.key"), 0600u);
+  EXPECT_EQ(mode_of(files.paths.confdir / "x509/initiator.crt"), 0644u);
+  EXPECT_EQ(mode_of(files.dir / "strongswan.conf"), 0644u);
+
+  RenderedHost pluto;
+  pluto.implementation = Implementation::libreswan;
+  pluto.ipsec_conf = "conn x\n";
+  pluto.ipsec_secrets = "@a @b : PSK 0x6b6579\n";
+  // A file left with a wider mode (a reused folder) is narrowed before it is written.
+  write_text_file(files.paths.confdir / "ipsec.secrets", "old\n", 0666);
+  ::chmod((files.paths.confdir / "ipsec.secrets").c_str(), 0666);
+  write_peer_files(pluto, files);
+  EXPECT_EQ(mode_of(files.paths.confdir / "ipsec.secrets"), 0600u);
+  EXPECT_EQ(read_text_file(files.paths.confdir / "ipsec.secrets"), pluto.ipsec_secrets);
+}
+
+TEST(SecretFiles, WritingThroughASymlinkIsRefused) {
+  TempDir dir("ikelab-unit");
+  write_text_file(dir.path() / "target", "root's\n");
+  fs::create_symlink(dir.path() / "target", dir.path() / "swanctl.conf");
+  EXPECT_THROW(write_text_file(dir.path() / "swanctl.conf", "secret\n", private_file_mode), std::runtime_error);
+  EXPECT_EQ(read_text_file(dir.path() / "target"), "root's\n");
+}
+
+TEST(SecretFiles, ConfigsKeptOutsideTheLabHaveTheirSecretsRedacted) {
+  const std::string conf =
+      "connections {\n  site1 {\n  }\n}\nsecrets {\n  ike-1 {\n    id-1 = \"a\"\n    secret = 0x6b\n  }\n"
+      "  eap-alice {\n    secret = \"long user password\"\n  }\n}\n";
+  const std::string redacted = redact_config_secrets(conf);
+  EXPECT_EQ(redacted.find("0x6b"), std::string::npos) << redacted;  // even a one-byte secret
+  EXPECT_EQ(redacted.find("long user password"), std::string::npos) << redacted;
+  EXPECT_NE(redacted.find("    secret = <redacted>\n"), std::string::npos) << redacted;
+  EXPECT_NE(redacted.find("id-1 = \"a\""), std::string::npos) << redacted;
+  EXPECT_NE(redacted.find("site1 {"), std::string::npos) << redacted;
 }

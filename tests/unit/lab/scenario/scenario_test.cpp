@@ -8,6 +8,7 @@
 #include <string>
 
 #include "lab/scenario/scenario.hpp"
+#include "lab/scenario/scenario_values.hpp"
 
 namespace fs = std::filesystem;
 using namespace ikelab::harness;
@@ -153,4 +154,29 @@ TEST(ScenarioFolder, BaselinesCoverEveryAuthMethodAndBothVersions) {
     if (s.ike_versions == std::vector<int>{1, 2}) ++found;
   }
   EXPECT_GE(found, 3);
+}
+
+// What either daemon would read as a wildcard or as another type is refused
+// where the scenario is read; what stays is typed alike for both daemons.
+TEST(ScenarioValues, IdentitiesThatWouldNotStayLiteralAreRefused) {
+  for (const char* bad : {"%any", "%any6", "@#41424344", "@@user", "@host", "#41", "*.example.net", "user@*",
+                          "0.0.0.0", "::", "0::0", "CN=a/b", "CN=a+OU=b", "CN=*", "XX=y", "CN=", "CN=a,",
+                          "C=CH, O=\"x\"", "CN=a, emailAddress=b"})
+    EXPECT_FALSE(values::check_identity(bad).empty()) << bad;
+  for (const char* good : {"initiator.ikelab.test", "blubb", "alice@example.net", "192.0.2.1", "2001:db8::1",
+                           "C=CH, O=ikelab, CN=initiator.ikelab.test", "site \"A\" } } secrets { x = y }"})
+    EXPECT_EQ(values::check_identity(good), "") << good;
+  EXPECT_EQ(values::identity_type("C=CH, CN=x"), values::IdentityType::dn);
+  EXPECT_EQ(values::identity_type("a@b"), values::IdentityType::email);
+  EXPECT_EQ(values::identity_type("192.0.2.1"), values::IdentityType::address);
+  EXPECT_EQ(values::identity_type("site \"A\" x = y"), values::IdentityType::fqdn);
+}
+
+// An escape sequence in a description would reach the terminal of `ikelab list`.
+TEST(ScenarioParser, ATerminalEscapeInADescriptionIsRefused) {
+  expect_error("escape_in_description.yaml", 1, "without control characters");
+}
+
+TEST(ScenarioParser, AWildcardIdIsRefusedWithFileAndLine) {
+  expect_error("wildcard_id.yaml", 6, "'remote_id' starts with '%'");
 }

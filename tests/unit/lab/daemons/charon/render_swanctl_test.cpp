@@ -11,6 +11,7 @@
 #include <string>
 
 #include "lab/daemons/charon/render_swanctl.hpp"
+#include "lab/scenario/scenario_values.hpp"
 #include "lab/daemons/charon/render_conf_writer.hpp"
 #include "settings_lexer_for_tests.hpp"
 
@@ -37,6 +38,15 @@ std::set<std::string> keys_of(const ikelab::testing::SettingsTree& tree) {
   for (const auto& [k, v] : tree.values) keys.insert(k);
   for (const auto& s : tree.sections) keys.insert("[" + s + "]");
   return keys;
+}
+
+// The identity as charon gets it: its type spelled out for a name or user@host.
+std::string typed(const std::string& id) {
+  switch (values::identity_type(id)) {
+    case values::IdentityType::fqdn: return "fqdn:" + id;
+    case values::IdentityType::email: return "rfc822:" + id;
+    default: return id;
+  }
 }
 
 }  // namespace
@@ -72,13 +82,13 @@ TEST(RenderSwanctl, PskBaselineInitiator) {
   EXPECT_EQ(v.at("connections.site1.remote_addrs"), "192.0.2.2");
   EXPECT_EQ(v.at("connections.site1.proposals"), base_ike_proposal);
   EXPECT_EQ(v.at("connections.site1.local.auth"), "psk");
-  EXPECT_EQ(v.at("connections.site1.local.id"), "initiator.ikelab.test");
-  EXPECT_EQ(v.at("connections.site1.remote.id"), "responder.ikelab.test");
+  EXPECT_EQ(v.at("connections.site1.local.id"), "fqdn:initiator.ikelab.test");
+  EXPECT_EQ(v.at("connections.site1.remote.id"), "fqdn:responder.ikelab.test");
   EXPECT_EQ(v.at("connections.site1.children.net1.local_ts"), "10.1.0.0/24");
   EXPECT_EQ(v.at("connections.site1.children.net1.remote_ts"), "10.2.0.0/24");
   EXPECT_EQ(v.at("connections.site1.children.net1.esp_proposals"), base_esp_proposal);
-  EXPECT_EQ(v.at("secrets.ike-lab.secret"), base_secret);
-  EXPECT_EQ(v.at("secrets.ike-lab.id-local"), "initiator.ikelab.test");
+  EXPECT_EQ(v.at("secrets.ike-lab.secret"), values::secret_hex(base_secret));  // literal bytes, never decoded
+  EXPECT_EQ(v.at("secrets.ike-lab.id-local"), "fqdn:initiator.ikelab.test");
   EXPECT_EQ(v.count("connections.site1.aggressive"), 0u);
 }
 
@@ -87,7 +97,7 @@ TEST(RenderSwanctl, ResponderMirrorsAddressesAndSubnets) {
   const auto v = parse_settings(render_swanctl(host, paths, shared_credentials()).swanctl_conf).values;
   EXPECT_EQ(v.at("connections.site1.local_addrs"), "192.0.2.2");
   EXPECT_EQ(v.at("connections.site1.remote_addrs"), "192.0.2.1");
-  EXPECT_EQ(v.at("connections.site1.local.id"), "responder.ikelab.test");
+  EXPECT_EQ(v.at("connections.site1.local.id"), "fqdn:responder.ikelab.test");
   EXPECT_EQ(v.at("connections.site1.children.net1.local_ts"), "10.2.0.0/24");
   EXPECT_EQ(v.at("connections.site1.children.net1.remote_ts"), "10.1.0.0/24");
 }
@@ -118,7 +128,7 @@ TEST(RenderSwanctl, CertHostGivenASecretHoldsItButSignsWithItsCert) {
   const auto v = parse_settings(render_swanctl(resolve_host(s, Side::responder, 2), paths, shared_credentials()).swanctl_conf).values;
   EXPECT_EQ(v.at("connections.site1.local.auth"), "pubkey");
   EXPECT_EQ(v.at("connections.site1.remote.auth"), "pubkey");
-  EXPECT_EQ(v.at("secrets.ike-lab.secret"), "held but unused");
+  EXPECT_EQ(v.at("secrets.ike-lab.secret"), values::secret_hex("held but unused"));
   EXPECT_EQ(v.at("secrets.private-lab.file"), "/lab/case1/i/conf/private/responder.ikelab.test.key");
 }
 
@@ -175,10 +185,10 @@ TEST(RenderSwanctl, UserAuthRoundsAndVirtualIps) {
   s.responder.pool = "10.3.0.0/28";
   auto i = parse_settings(render_swanctl(resolve_host(s, Side::initiator, 1), paths, shared_credentials()).swanctl_conf).values;
   EXPECT_EQ(i.at("connections.site1.local-user.auth"), "xauth");
-  EXPECT_EQ(i.at("connections.site1.local-user.xauth_id"), base_user_name);
+  EXPECT_EQ(i.at("connections.site1.local-user.xauth_id"), "fqdn:" + std::string(base_user_name));
   EXPECT_EQ(i.at("connections.site1.vips"), "0.0.0.0");
   EXPECT_EQ(i.at("connections.site1.children.net1.local_ts"), "dynamic");
-  EXPECT_EQ(i.at("secrets.xauth-user.secret"), base_user_password);
+  EXPECT_EQ(i.at("secrets.xauth-user.secret"), values::secret_hex(base_user_password));
   auto r = parse_settings(render_swanctl(resolve_host(s, Side::responder, 1), paths, shared_credentials()).swanctl_conf).values;
   EXPECT_EQ(r.at("connections.site1.remote-user.auth"), "xauth");
   EXPECT_EQ(r.at("connections.site1.pools"), "lab-pool");
@@ -189,12 +199,12 @@ TEST(RenderSwanctl, UserAuthRoundsAndVirtualIps) {
   s.user_auth = UserAuth::eap;
   i = parse_settings(render_swanctl(resolve_host(s, Side::initiator, 2), paths, shared_credentials()).swanctl_conf).values;
   EXPECT_EQ(i.at("connections.site1.local.auth"), "eap-md5");
-  EXPECT_EQ(i.at("connections.site1.local.eap_id"), base_user_name);
+  EXPECT_EQ(i.at("connections.site1.local.eap_id"), "fqdn:" + std::string(base_user_name));
   EXPECT_EQ(i.at("connections.site1.remote.auth"), "psk");
   r = parse_settings(render_swanctl(resolve_host(s, Side::responder, 2), paths, shared_credentials()).swanctl_conf).values;
   EXPECT_EQ(r.at("connections.site1.remote.auth"), "eap-md5");
-  EXPECT_EQ(r.at("secrets.eap-user.id"), base_user_name);
-  EXPECT_EQ(i.at("secrets.eap-user.secret"), base_user_password);
+  EXPECT_EQ(r.at("secrets.eap-user.id"), "fqdn:" + std::string(base_user_name));
+  EXPECT_EQ(i.at("secrets.eap-user.secret"), values::secret_hex(base_user_password));
 
   // An EAP client's own credential is its EAP secret: `credential: missing` leaves it out
   // (the server keeps its own).
@@ -204,7 +214,7 @@ TEST(RenderSwanctl, UserAuthRoundsAndVirtualIps) {
   EXPECT_EQ(i.count("secrets.eap-user.secret"), 0u);
   EXPECT_EQ(i.count("secrets.eap-user.id"), 0u);
   r = parse_settings(render_swanctl(resolve_host(s, Side::responder, 2), paths, shared_credentials()).swanctl_conf).values;
-  EXPECT_EQ(r.at("secrets.eap-user.secret"), base_user_password);
+  EXPECT_EQ(r.at("secrets.eap-user.secret"), values::secret_hex(base_user_password));
 
   // eap_method: the server asks for that method (and loads its plugin), the client offers only it.
   s.initiator.credential = OwnCredential::valid;
@@ -244,10 +254,10 @@ TEST(RenderSwanctl, InjectionAttemptsStayInsideTheirValue) {
     ASSERT_NO_THROW(tree = parse_settings(text)) << text;
     EXPECT_EQ(keys_of(tree), benign_keys) << text;
     // A raw CR is dropped by the lexer, so the renderer writes it as \r.
-    EXPECT_EQ(tree.values.at("connections.site1.local.id"), attack);
-    EXPECT_EQ(tree.values.at("connections.site1.remote.id"), attack + "2");
-    EXPECT_EQ(tree.values.at("secrets.ike-lab.secret"), attack + "3");
-    EXPECT_EQ(tree.values.at("secrets.ike-lab.id-local"), attack);
+    EXPECT_EQ(tree.values.at("connections.site1.local.id"), typed(attack));
+    EXPECT_EQ(tree.values.at("connections.site1.remote.id"), typed(attack + "2"));
+    EXPECT_EQ(tree.values.at("secrets.ike-lab.secret"), values::secret_hex(attack + "3"));
+    EXPECT_EQ(tree.values.at("secrets.ike-lab.id-local"), typed(attack));
   }
 }
 
@@ -332,4 +342,27 @@ TEST(RenderCase, EveryProjectScenarioRenders) {
       }
     }
   }
+}
+
+// Whatever type a value looks like, charon gets it spelled out: a name stays
+// a name ("%any" is no wildcard, "@#41" no key id, "@@u" no user FQDN),
+// user@host an email address; addresses and DNs are written as they are.
+TEST(RenderSwanctl, IdentitiesCarryTheirTypeSoCharonTakesThemLiterally) {
+  HostConfig host = resolve_host(scenario_named("baseline_psk"), Side::initiator, 2);
+  for (const auto& [id, written] : std::vector<std::pair<std::string, std::string>>{
+           {"%any", "fqdn:%any"}, {"@#41", "rfc822:@#41"}, {"@@user", "rfc822:@@user"}, {"keyid:#41", "fqdn:keyid:#41"},
+           {"alice@example.net", "rfc822:alice@example.net"}, {"192.0.2.7", "192.0.2.7"},
+           {"C=CH, O=ikelab, CN=peer", "C=CH, O=ikelab, CN=peer"}}) {
+    host.local_id = id;
+    const auto v = parse_settings(render_swanctl(host, paths, shared_credentials()).swanctl_conf).values;
+    EXPECT_EQ(v.at("connections.site1.local.id"), written) << id;
+    EXPECT_EQ(v.at("secrets.ike-lab.id-local"), written) << id;
+  }
+}
+
+TEST(RenderSwanctl, SecretsAreHexSoNoPrefixIsDecoded) {
+  HostConfig host = resolve_host(scenario_named("baseline_psk"), Side::initiator, 2);
+  host.secret = "0x41424344";
+  EXPECT_EQ(parse_settings(render_swanctl(host, paths, shared_credentials()).swanctl_conf).values.at("secrets.ike-lab.secret"),
+            "0x30783431343234333434");
 }
