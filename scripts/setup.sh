@@ -23,6 +23,8 @@ packages=(
   libstrongswan-standard-plugins libcharon-extauth-plugins
   # benchmarks
   time jq
+  # the Debian 13 roots of the newer daemons (scripts/install-trixie-root.sh)
+  mmdebstrap
 )
 
 missing=()
@@ -41,4 +43,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 "$(dirname "$0")/install-libreswan.sh"   # pluto peer, private prefix (see that script)
+"$(dirname "$0")/install-trixie-root.sh" # strongSwan 6.0 and libreswan 5.2 in Debian 13 roots (docs/daemons.md)
 echo "setup.sh: all dependencies present"
