@@ -2,6 +2,7 @@
 
 #include "harness/case_check.hpp"
 #include "harness/credentials.hpp"
+#include "harness/daemon_builds.hpp"
 #include "harness/diagnose_logs.hpp"
 #include "harness/expectations.hpp"
 #include "harness/lab_run.hpp"
@@ -35,6 +36,8 @@ struct RunArgs {
   std::string junit;
   std::string json;
   bool keep = false;
+  std::string initiator_daemon;  // a daemon build name; empty: each scenario's `implementation:`
+  std::string responder_daemon;
   std::string scenarios_dir = IKELAB_SCENARIOS_DIR;
   std::string expected_dir = IKELAB_EXPECTED_DIR;
 };
@@ -51,6 +54,32 @@ std::vector<harness::Scenario> select(std::vector<harness::Scenario> all, const 
   return chosen;
 }
 
+// The daemon build `--initiator-daemon`/`--responder-daemon` names (nullptr:
+// not given); throws naming the known builds or what is missing.
+const harness::DaemonBuild* chosen_build(const std::string& name, const char* option) {
+  if (name.empty()) return nullptr;
+  const auto* build = harness::find_daemon_build(name);
+  if (!build)
+    throw std::runtime_error(
+        fmt::format("{} {}: no such daemon build (known: {})", option, name, harness::daemon_build_names()));
+  if (auto missing = build->missing(); !missing.empty()) throw std::runtime_error(fmt::format("{}: {}", option, missing));
+  return build;
+}
+
+// Runs the host on `build` instead of its `implementation:`. True when the
+// implementation stays the same (only the version changes).
+bool run_on(harness::HostSettings& host, const harness::DaemonBuild* build) {
+  if (!build) return true;
+  const bool same = host.implementation == build->implementation;
+  host.implementation = build->implementation;
+  host.daemon_build = build->name;
+  return same;
+}
+
+std::string build_name(const harness::HostSettings& host) {
+  return host.daemon_build.empty() ? harness::default_daemon_build(host.implementation).name : host.daemon_build;
+}
+
 int run(const RunArgs& args) {
   if (::geteuid() != 0) {
     fmt::print(stderr, "ikelab run: the lab needs root (network namespaces, mounts); run it as root\n");
@@ -63,7 +92,18 @@ int run(const RunArgs& args) {
   std::map<std::string, std::optional<harness::ScenarioExpectations>> expectations;
   try {
     scenarios = select(harness::load_scenarios(args.scenarios_dir), args.names);
-    for (const auto& s : scenarios) expectations[s.name] = harness::find_expectations(args.expected_dir, s.name);
+    const auto* initiator_build = chosen_build(args.initiator_daemon, "--initiator-daemon");
+    const auto* responder_build = chosen_build(args.responder_daemon, "--responder-daemon");
+    for (auto& s : scenarios) {
+      if (!initiator_build && !responder_build) {
+        expectations[s.name] = harness::find_expectations(args.expected_dir, s.name);
+        continue;
+      }
+      const bool same_initiator = run_on(s.initiator, initiator_build);
+      const bool same_responder = run_on(s.responder, responder_build);
+      expectations[s.name] = harness::find_pair_expectations(args.expected_dir, s.name, build_name(s.initiator),
+                                                             build_name(s.responder), same_initiator && same_responder);
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "ikelab run: {}\n", e.what());
     return 2;
@@ -155,6 +195,18 @@ int run(const RunArgs& args) {
   return all_passed ? 0 : 1;
 }
 
+int list_daemons() {
+  size_t width = 6;
+  for (const auto& build : harness::daemon_builds()) width = std::max(width, build.name.size());
+  fmt::print("{:<{}}  {:<9}  {}\n", "daemon", width, "installed", "where");
+  for (const auto& build : harness::daemon_builds()) {
+    const auto missing = build.missing();
+    fmt::print("{:<{}}  {:<9}  {}\n", build.name, width, missing.empty() ? "yes" : "no",
+               missing.empty() ? build.location() : missing);
+  }
+  return 0;
+}
+
 int list(const std::string& scenarios_dir) {
   std::vector<harness::Scenario> scenarios;
   try {
@@ -185,6 +237,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", args->out, "Keep each case's logs, configs, list-sas and pcap under DIR/<scenario>/ike<N>/");
   cmd->add_option("--junit", args->junit, "Write the results as JUnit XML to FILE");
   cmd->add_option("--json", args->json, "Write a machine-readable summary (JSON) to FILE");
+  cmd->add_option("--initiator-daemon", args->initiator_daemon,
+                  "Run every initiator on this daemon build instead of its implementation: (see: ikelab list --daemons)");
+  cmd->add_option("--responder-daemon", args->responder_daemon,
+                  "Run every responder on this daemon build instead of its implementation:");
   cmd->add_flag("--keep", args->keep, "Leave namespaces and daemons running, print how to enter and remove them");
   cmd->add_option("--scenarios", args->scenarios_dir, "Scenario folder")->capture_default_str();
   cmd->add_option("--expected", args->expected_dir, "Expected-outcome folder")->capture_default_str();
@@ -193,9 +249,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
 
 void add_list_command(CLI::App& app, int& exit_code) {
   auto dir = std::make_shared<std::string>(IKELAB_SCENARIOS_DIR);
+  auto daemons = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("list", "List the lab scenarios with their descriptions");
   cmd->add_option("--scenarios", *dir, "Scenario folder")->capture_default_str();
-  cmd->callback([dir, &exit_code] { exit_code = list(*dir); });
+  cmd->add_flag("--daemons", *daemons, "List the daemon builds the lab can run instead, and whether each is installed");
+  cmd->callback([dir, daemons, &exit_code] { exit_code = *daemons ? list_daemons() : list(*dir); });
 }
 
 }  // namespace ikelab::cli

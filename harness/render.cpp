@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "harness/daemon_builds.hpp"
 #include "harness/lab_addresses.hpp"
 #include "harness/render_conf_writer.hpp"
 #include "harness/render_ipsec_conf.hpp"
@@ -39,6 +40,7 @@ HostConfig resolve_host(const Scenario& scenario, Side side, int ike_version) {
   HostConfig h;
   h.side = side;
   h.implementation = s.implementation;
+  h.daemon_build = s.daemon_build.empty() ? default_daemon_build(s.implementation).name : s.daemon_build;
   h.ike_version = s.ike_version ? (*s.ike_version == 0 ? 3 - ike_version : *s.ike_version) : ike_version;
   h.local_address = initiator ? lab_addresses::initiator_outer : lab_addresses::responder_outer;
   h.remote_address = s.remote_address.value_or(initiator ? lab_addresses::responder_outer : lab_addresses::initiator_outer);
@@ -284,6 +286,7 @@ CaseConfig render_case(const Scenario& scenario, int ike_version, const HostPath
   const auto render_host = [&](Side side, const HostPaths& paths) {
     const HostConfig host = resolve_host(scenario, side, ike_version);
     RenderedHost rendered;
+    rendered.daemon_build = host.daemon_build;
     rendered.start_daemon = host.start_daemon;
     rendered.drop_inbound_udp = host.drop_inbound_udp;
     if (host.implementation == Implementation::libreswan) {

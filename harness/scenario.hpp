@@ -46,6 +46,9 @@ enum class UserAuth { none, eap, xauth };
 // Changes to one host's settings; an empty optional keeps the base value.
 struct HostSettings {
   Implementation implementation = Implementation::strongswan;  // charon or pluto
+  // Which build of it (harness/daemon_builds.hpp); set by `ikelab run
+  // --initiator-daemon/--responder-daemon`, empty: the implementation's default.
+  std::string daemon_build;
   std::optional<std::string> local_id;
   std::optional<std::string> remote_id;
   std::optional<std::string> secret;  // the PSK this host uses
