@@ -90,6 +90,7 @@ int run(const RunArgs& args) {
 
   std::vector<harness::Scenario> scenarios;
   std::map<std::string, std::optional<harness::ScenarioExpectations>> expectations;
+  std::vector<std::pair<std::string, std::string>> not_run;  // (scenario, why), said after the table
   try {
     scenarios = select(harness::load_scenarios(args.scenarios_dir), args.names);
     const auto* initiator_build = chosen_build(args.initiator_daemon, "--initiator-daemon");
@@ -101,6 +102,10 @@ int run(const RunArgs& args) {
       }
       const bool same_initiator = run_on(s.initiator, initiator_build);
       const bool same_responder = run_on(s.responder, responder_build);
+      if (auto why = s.unsupported_reason(build_name(s.initiator), build_name(s.responder)); !why.empty()) {
+        not_run.emplace_back(s.name, why);
+        continue;
+      }
       expectations[s.name] = harness::find_pair_expectations(args.expected_dir, s.name, build_name(s.initiator),
                                                              build_name(s.responder), same_initiator && same_responder);
     }
@@ -112,6 +117,11 @@ int run(const RunArgs& args) {
   auto credentials = std::make_shared<harness::Credentials>(netns::state_root() / std::to_string(getpid()) / "credentials");
   netns::register_this_process();
   std::vector<harness::CaseRequest> cases;
+  std::erase_if(scenarios, [&](const auto& s) {
+    return std::any_of(not_run.begin(), not_run.end(), [&](const auto& n) { return n.first == s.name; });
+  });
+  for (const auto& [name, why] : not_run)
+    fmt::print(stderr, "ikelab run: {} not run on this daemon pair ({})\n", name, why);
   for (const auto& scenario : scenarios) {
     for (int version : scenario.ike_versions) {
       if (args.ike != 0 && version != args.ike) continue;
@@ -173,6 +183,10 @@ int run(const RunArgs& args) {
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   fmt::print("{}{}{}", harness::format_table(judged), harness::format_check_report(checked), harness::format_kept(judged));
   fmt::print("{}", harness::format_known_gaps(checked));
+  if (!not_run.empty()) {
+    fmt::print("\nnot run on this daemon pair (the scenario says why, unsupported_daemons:):\n");
+    for (const auto& [name, why] : not_run) fmt::print("  {}: {}\n", name, why);
+  }
   if (!args.out.empty()) fmt::print("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
   fmt::print("\n{}{}", harness::format_summary(judged, wall), harness::format_timings(judged));
   std::fflush(stdout);

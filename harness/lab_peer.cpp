@@ -294,6 +294,7 @@ std::vector<std::pair<fs::path, std::string>> peer_artefacts(const RenderedHost&
   }
   return {{log / "charon.log", "charon.log"},
           {log / "charon-cfg2.log", "charon-cfg2.log"},
+          {log / "charon.json.log", "charon.json.log"},  // strongSwan 6 only (json = yes)
           {log / "charon.stdout", "charon.stdout"},
           {files.dir / "strongswan.conf", "strongswan.conf"},
           {files.paths.confdir / "swanctl.conf", "swanctl.conf"}};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "harness/daemon_builds.hpp"
 #include "harness/lab_addresses.hpp"
@@ -30,6 +31,12 @@ std::string auth_keyword(const HostConfig& host, bool remote) {
   if (host.auth == AuthMethod::psk) return "psk";
   if (host.signature_hash.empty()) return "pubkey";
   return std::string(remote ? "ike:" : "") + "pubkey-" + host.signature_hash;
+}
+
+// The strongSwan major version the host runs (5 when no build is named).
+int strongswan_major_version(const HostConfig& host) {
+  const DaemonBuild* build = find_daemon_build(host.daemon_build);
+  return build ? std::atoi(build->version.c_str()) : 5;
 }
 
 }  // namespace
@@ -129,6 +136,17 @@ std::string render_strongswan_conf(const HostConfig& host, const HostPaths& path
   w.plain("default", "1");
   w.plain("cfg", "2");
   w.close();
+  if (strongswan_major_version(host) >= 6) {
+    w.open("json-log");
+    w.comment("strongSwan 6: the default levels again, one JSON object a line (json = yes)");
+    w.quoted("path", (paths.logdir / "charon.json.log").string());
+    w.plain("json", "yes");
+    w.plain("ike_name", "yes");
+    w.plain("append", "no");
+    w.plain("flush_line", "yes");
+    w.plain("default", "1");
+    w.close();
+  }
   w.close();
   w.close();
   return w.str();
