@@ -15,7 +15,7 @@ std::vector<std::filesystem::path> json_cases() {
   if (!std::filesystem::is_directory(kJson)) return out;
   for (const auto& s : std::filesystem::directory_iterator(kJson))
     for (const auto& v : std::filesystem::directory_iterator(s.path()))
-      if (std::filesystem::exists(v.path() / "initiator.json.log")) out.push_back(v.path());
+      if (std::filesystem::exists(v.path() / "initiator.json")) out.push_back(v.path());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -30,7 +30,7 @@ TEST(JsonLog, SameDiagnosesAsTheTextLog) {
       std::vector<std::filesystem::path> text, json;
       for (const auto& side : sides) {
         text.push_back(dir / (side + ".log"));
-        json.push_back(dir / (side + ".json.log"));
+        json.push_back(dir / (side + ".json"));
       }
       const auto from_text = diagnose_files(text, catalogue());
       const auto from_json = diagnose_files(json, catalogue());
