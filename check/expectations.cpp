@@ -182,6 +182,14 @@ std::optional<ScenarioExpectations> find_expectations(const std::filesystem::pat
   return load_expectations(file);
 }
 
+std::optional<ScenarioExpectations> find_pair_expectations(const std::filesystem::path& expected_dir,
+                                                           const std::string& scenario, const std::string& initiator,
+                                                           const std::string& responder, bool same_implementations) {
+  if (auto own = find_expectations(expected_dir / "daemons" / (initiator + "--" + responder), scenario)) return own;
+  if (same_implementations) return find_expectations(expected_dir, scenario);
+  return std::nullopt;
+}
+
 Verdict judge_outcome(const std::optional<ScenarioExpectations>& expected, int ike_version, Outcome actual) {
   if (!expected) return {false, "no expected file"};
   auto it = expected->versions.find(ike_version);

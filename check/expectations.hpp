@@ -70,6 +70,16 @@ ScenarioExpectations load_expectations(const std::filesystem::path& file);
 // expected_dir/<scenario>.yaml, or nothing if there is no such file.
 std::optional<ScenarioExpectations> find_expectations(const std::filesystem::path& expected_dir,
                                                       const std::string& scenario);
+// What a scenario must do on another daemon pair than its own (`ikelab run
+// --initiator-daemon/--responder-daemon`): expected_dir/daemons/I--R/<scenario>.yaml
+// (I, R: daemon build names) where that pair really behaves or words it
+// differently; else, when the pair runs the scenario's own implementations
+// (another version of them), expected_dir/<scenario>.yaml; else nothing (the
+// case fails with "no expected file").
+std::optional<ScenarioExpectations> find_pair_expectations(const std::filesystem::path& expected_dir,
+                                                           const std::string& scenario, const std::string& initiator,
+                                                           const std::string& responder, bool same_implementations);
+
 
 struct Verdict {
   bool pass = false;

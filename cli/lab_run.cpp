@@ -1,5 +1,6 @@
 #include "cli/lab_run.hpp"
 
+#include "lab/daemons/daemon_builds.hpp"
 #include "lab/run/case_check.hpp"
 #include "lab/run/credentials.hpp"
 #include "lab/run/diagnose_logs.hpp"
@@ -37,6 +38,8 @@ struct RunArgs {
   std::string json;
   bool keep = false;
   bool keep_secrets = false;
+  std::string initiator_daemon;  // a daemon build name; empty: each scenario's `implementation:`
+  std::string responder_daemon;
   std::string scenarios_dir = IKELAB_SCENARIOS_DIR;
   std::string expected_dir = IKELAB_EXPECTED_DIR;
 };
@@ -53,6 +56,32 @@ std::vector<harness::Scenario> select(std::vector<harness::Scenario> all, const 
   return chosen;
 }
 
+// The daemon build `--initiator-daemon`/`--responder-daemon` names (nullptr:
+// not given); throws naming the known builds or what is missing.
+const harness::DaemonBuild* chosen_build(const std::string& name, const char* option) {
+  if (name.empty()) return nullptr;
+  const auto* build = harness::find_daemon_build(name);
+  if (!build)
+    throw std::runtime_error(
+        fmt::format("{} {}: no such daemon build (known: {})", option, name, harness::daemon_build_names()));
+  if (auto missing = build->missing(); !missing.empty()) throw std::runtime_error(fmt::format("{}: {}", option, missing));
+  return build;
+}
+
+// Runs the host on `build` instead of its `implementation:`. True when the
+// implementation stays the same (only the version changes).
+bool run_on(harness::HostSettings& host, const harness::DaemonBuild* build) {
+  if (!build) return true;
+  const bool same = host.implementation == build->implementation;
+  host.implementation = build->implementation;
+  host.daemon_build = build->name;
+  return same;
+}
+
+std::string build_name(const harness::HostSettings& host) {
+  return host.daemon_build.empty() ? harness::default_daemon_build(host.implementation).name : host.daemon_build;
+}
+
 int run(const RunArgs& args) {
   if (::geteuid() != 0) {
     fmt::print(stderr, "ikelab run: the lab needs root (network namespaces, mounts); run it as root\n");
@@ -66,9 +95,25 @@ int run(const RunArgs& args) {
 
   std::vector<harness::Scenario> scenarios;
   std::map<std::string, std::optional<harness::ScenarioExpectations>> expectations;
+  std::vector<std::pair<std::string, std::string>> not_run;  // (scenario, why), said after the table
   try {
     scenarios = select(harness::load_scenarios(args.scenarios_dir), args.names);
-    for (const auto& s : scenarios) expectations[s.name] = harness::find_expectations(args.expected_dir, s.name);
+    const auto* initiator_build = chosen_build(args.initiator_daemon, "--initiator-daemon");
+    const auto* responder_build = chosen_build(args.responder_daemon, "--responder-daemon");
+    for (auto& s : scenarios) {
+      if (!initiator_build && !responder_build) {
+        expectations[s.name] = harness::find_expectations(args.expected_dir, s.name);
+        continue;
+      }
+      const bool same_initiator = run_on(s.initiator, initiator_build);
+      const bool same_responder = run_on(s.responder, responder_build);
+      if (auto why = s.unsupported_reason(build_name(s.initiator), build_name(s.responder)); !why.empty()) {
+        not_run.emplace_back(s.name, why);
+        continue;
+      }
+      expectations[s.name] = harness::find_pair_expectations(args.expected_dir, s.name, build_name(s.initiator),
+                                                             build_name(s.responder), same_initiator && same_responder);
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "ikelab run: {}\n", e.what());
     return 2;
@@ -82,6 +127,11 @@ int run(const RunArgs& args) {
     return 2;
   }
   std::vector<harness::CaseRequest> cases;
+  std::erase_if(scenarios, [&](const auto& s) {
+    return std::any_of(not_run.begin(), not_run.end(), [&](const auto& n) { return n.first == s.name; });
+  });
+  for (const auto& [name, why] : not_run)
+    fmt::print(stderr, "ikelab run: {} not run on this daemon pair ({})\n", name, why);
   for (const auto& scenario : scenarios) {
     for (int version : scenario.ike_versions) {
       if (args.ike != 0 && version != args.ike) continue;
@@ -149,6 +199,10 @@ int run(const RunArgs& args) {
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::string report = harness::format_table(judged) + harness::format_check_report(checked) +
                        harness::format_kept(judged) + harness::format_known_gaps(checked);
+  if (!not_run.empty()) {
+    report += "\nnot run on this daemon pair (the scenario says why, unsupported_daemons:):\n";
+    for (const auto& [name, why] : not_run) report += fmt::format("  {}: {}\n", name, why);
+  }
   if (!args.out.empty()) report += fmt::format("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
   report += fmt::format("\n{}{}", harness::format_summary(judged, wall), harness::format_timings(judged));
   // A reader that is gone (EPIPE) interrupts the run: its files are removed below.
@@ -171,6 +225,18 @@ int run(const RunArgs& args) {
   bool all_passed = judged.size() == cases.size() &&
                     std::all_of(judged.begin(), judged.end(), [](const auto& c) { return c.verdict.pass; });
   return all_passed ? 0 : 1;
+}
+
+int list_daemons() {
+  size_t width = 6;
+  for (const auto& build : harness::daemon_builds()) width = std::max(width, build.name.size());
+  fmt::print("{:<{}}  {:<9}  {}\n", "daemon", width, "installed", "where");
+  for (const auto& build : harness::daemon_builds()) {
+    const auto missing = build.missing();
+    fmt::print("{:<{}}  {:<9}  {}\n", build.name, width, missing.empty() ? "yes" : "no",
+               missing.empty() ? build.location() : missing);
+  }
+  return 0;
 }
 
 int list(const std::string& scenarios_dir) {
@@ -203,6 +269,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", args->out, "Keep each case's logs, configs, list-sas and pcap under DIR/<scenario>/ike<N>/");
   cmd->add_option("--junit", args->junit, "Write the results as JUnit XML to FILE");
   cmd->add_option("--json", args->json, "Write a machine-readable summary (JSON) to FILE");
+  cmd->add_option("--initiator-daemon", args->initiator_daemon,
+                  "Run every initiator on this daemon build instead of its implementation: (see: ikelab list --daemons)");
+  cmd->add_option("--responder-daemon", args->responder_daemon,
+                  "Run every responder on this daemon build instead of its implementation:");
   cmd->add_flag("--keep", args->keep, "Leave namespaces and daemons running, print how to enter and remove them");
   cmd->add_flag("--keep-secrets", args->keep_secrets,
                 "With --out: keep the configs' PSKs and passwords (files 0600) instead of redacting them");
@@ -213,9 +283,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
 
 void add_list_command(CLI::App& app, int& exit_code) {
   auto dir = std::make_shared<std::string>(IKELAB_SCENARIOS_DIR);
+  auto daemons = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("list", "List the lab scenarios with their descriptions");
   cmd->add_option("--scenarios", *dir, "Scenario folder")->capture_default_str();
-  cmd->callback([dir, &exit_code] { exit_code = list(*dir); });
+  cmd->add_flag("--daemons", *daemons, "List the daemon builds the lab can run instead, and whether each is installed");
+  cmd->callback([dir, daemons, &exit_code] { exit_code = *daemons ? list_daemons() : list(*dir); });
 }
 
 }  // namespace ikelab::cli

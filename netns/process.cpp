@@ -94,6 +94,30 @@ std::string read_all(FILE* f) {
   return text;
 }
 
+// mount(2) sources and targets that lay ROOT/usr and ROOT/etc over /usr and
+// /etc (LaunchOptions::system_root), made before fork.
+std::vector<std::pair<std::string, std::string>> system_root_mounts(const std::filesystem::path& root) {
+  if (root.empty()) return {};
+  return {{(root / "usr").string(), "/usr"}, {(root / "etc").string(), "/etc"}};
+}
+
+// In the child after fork (syscalls only): own mount namespace, private
+// propagation, then each (source, target) bound read-only. Returns the failed
+// step or nullptr.
+const char* enter_system_root(const std::vector<std::pair<std::string, std::string>>& mounts, bool unshared) {
+  if (mounts.empty()) return nullptr;
+  if (!unshared) {
+    if (::unshare(CLONE_NEWNS) != 0) return "unshare(CLONE_NEWNS)";
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return "mount --make-rprivate /";
+  }
+  for (const auto& [source, target] : mounts) {
+    if (::mount(source.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) return "mount --bind ROOT/DIR DIR";
+    if (::mount(nullptr, target.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) != 0)
+      return "mount -o remount,bind,ro DIR";
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::filesystem::path find_program(const std::string& name) {
@@ -129,6 +153,7 @@ bp::child launch(const std::vector<std::string>& argv, const LaunchOptions& opti
   std::vector<std::pair<std::string, std::string>> overlays;  // (target, options)
   for (const auto& [lower, target] : options.read_only_overlays)
     overlays.emplace_back(target.string(), "lowerdir=" + lower.string() + ":" + target.string());
+  const auto root_mounts = system_root_mounts(options.system_root);
   const bool die_with_parent = options.die_with_parent;
   const bool own_group = options.own_process_group;
   const pid_t parent = ::getpid();
@@ -162,6 +187,10 @@ bp::child launch(const std::vector<std::string>& argv, const LaunchOptions& opti
           return;
         }
       }
+    }
+    if (const char* failed = enter_system_root(root_mounts, run_dir_c != nullptr)) {
+      exec.set_error(std::error_code(errno, std::system_category()), failed);
+      return;
     }
   };
 
@@ -213,14 +242,19 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
   }
   const int ns_fd = netns_fd.fd;
   const pid_t parent = ::getpid();
+  const auto root_mounts = system_root_mounts(options.system_root);
   bp::environment env = ::boost::this_process::environment();
   for (const auto& [key, value] : options.env) env[key] = value;
   auto setup = [=](auto& exec) {
     ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(1);
-    if (ns_fd >= 0 && ::setns(ns_fd, CLONE_NEWNET) != 0)
+    if (ns_fd >= 0 && ::setns(ns_fd, CLONE_NEWNET) != 0) {
       exec.set_error(std::error_code(errno, std::system_category()), "setns");
+      return;
+    }
+    if (const char* failed = enter_system_root(root_mounts, false))
+      exec.set_error(std::error_code(errno, std::system_category()), failed);
   };
 
   std::error_code ec;

@@ -20,6 +20,11 @@ struct LaunchOptions {
   // (dir, target) shows dir's files over target's (lab plutos need their
   // prefix's /usr/libexec/ipsec at the compiled-in path).
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> read_only_overlays;
+  // Non-empty: in an own mount namespace, this root's /usr and /etc are laid
+  // (read-only bind mounts) over the machine's: the program runs the root's
+  // binaries and libraries (a Debian 13 daemon on a Debian 12 machine) while
+  // every other path (/tmp, the lab's files, /dev, /proc) stays the machine's.
+  std::filesystem::path system_root;
   bool die_with_parent = true;         // PR_SET_PDEATHSIG(SIGKILL)
   bool own_process_group = true;       // a terminal's Ctrl-C reaches only ikelab, which tears down in order
   std::vector<std::pair<std::string, std::string>> env;  // added to this process's environment
@@ -49,6 +54,7 @@ struct CommandOptions {
   bool stop_on_interrupt = false;  // teardown commands must run even while interrupted
   std::vector<std::pair<std::string, std::string>> env;  // added to this process's environment
   std::string input;  // the command's standard input (from an unlinked file: nothing is left behind)
+  std::filesystem::path system_root;  // as LaunchOptions::system_root (the daemon's own swanctl, whack, ...)
 };
 
 // Runs a command to completion and returns its output. Never hangs: the child

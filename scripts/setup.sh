@@ -25,6 +25,8 @@ packages=(
   time jq ripgrep
   # the diagnoser's libFuzzer target (scripts/fuzz.sh, run by scripts/test.sh)
   clang libclang-rt-dev
+  # the Debian 13 roots of the newer daemons (scripts/install-trixie-root.sh)
+  mmdebstrap
 )
 
 missing=()
@@ -43,4 +45,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 "$(dirname "$0")/install-libreswan.sh"   # pluto peer, private prefix (see that script)
+"$(dirname "$0")/install-trixie-root.sh" # strongSwan 6.0 and libreswan 5.2 in Debian 13 roots (docs/daemons.md)
 echo "setup.sh: all dependencies present"

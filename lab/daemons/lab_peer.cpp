@@ -1,5 +1,6 @@
 #include "lab/daemons/lab_peer.hpp"
 
+#include "lab/daemons/daemon_builds.hpp"
 #include "lab/daemons/charon/charon_daemon.hpp"
 #include "lab/daemons/pluto/pluto_control.hpp"
 #include "lab/daemons/pluto/pluto_daemon.hpp"
@@ -30,10 +31,13 @@ bool any_line_since(const LogFollower& log, size_t mark, std::initializer_list<s
 
 class CharonPeer final : public LabPeer {
  public:
-  CharonPeer(const std::string& netns, const PeerFiles& files, const CaseConfig& config, bool die_with_parent)
+  CharonPeer(const std::string& netns, const PeerFiles& files, const DaemonBuild& build, const CaseConfig& config,
+             bool die_with_parent)
       : files_(files),
         config_(config),
-        daemon_(netns, CharonDaemon::Paths{files.dir / "strongswan.conf", files.paths.rundir, files.paths.logdir / "charon.stdout"},
+        daemon_(netns,
+                CharonDaemon::Paths{files.dir / "strongswan.conf", files.paths.rundir,
+                                    files.paths.logdir / "charon.stdout", build.system_root},
                 die_with_parent) {}
 
   const char* daemon_name() const override { return "charon"; }
@@ -117,7 +121,9 @@ class CharonPeer final : public LabPeer {
   }
 
  private:
-  Swanctl swanctl() const { return Swanctl{daemon_.vici_uri(), files_.paths.confdir.string()}; }
+  Swanctl swanctl() const {
+    return Swanctl{daemon_.vici_uri(), files_.paths.confdir.string(), daemon_.paths().system_root};
+  }
 
   PeerFiles files_;
   const CaseConfig& config_;
@@ -128,15 +134,16 @@ class PlutoPeer final : public LabPeer {
   static constexpr int whack_limit_ms = 4500;
 
  public:
-  PlutoPeer(const std::string& netns, const PeerFiles& files, const RenderedHost& host, const CaseConfig& config,
-            bool die_with_parent)
+  PlutoPeer(const std::string& netns, const PeerFiles& files, const RenderedHost& host, const DaemonBuild& build,
+            const CaseConfig& config, bool die_with_parent)
       : netns_(netns),
         files_(files),
         config_(config),
         daemon_(netns,
                 PlutoDaemon::Paths{files.paths.confdir / "ipsec.conf", files.paths.confdir / "ipsec.secrets",
                                    files.paths.confdir / "ipsec.d", files.dir / "nss", files.paths.rundir,
-                                   files.paths.logdir / "pluto.log", files.paths.logdir / "pluto.stdout"},
+                                   files.paths.logdir / "pluto.log", files.paths.logdir / "pluto.stdout",
+                                   build.system_root},
                 host.xfrm_standin, die_with_parent) {}
 
   const char* daemon_name() const override { return "pluto"; }
@@ -215,7 +222,7 @@ class PlutoPeer final : public LabPeer {
   }
 
  private:
-  PlutoControl control() const { return PlutoControl{netns_, daemon_.ctl_socket()}; }
+  PlutoControl control() const { return PlutoControl{netns_, daemon_.ctl_socket(), daemon_.paths().system_root}; }
 
   // What `whack --initiate` printed (pluto's console output, the text a user
   // pastes from `ipsec auto --up`), kept as a case artefact. It never holds a
@@ -287,6 +294,7 @@ std::vector<std::pair<fs::path, std::string>> peer_artefacts(const RenderedHost&
   }
   return {{log / "charon.log", "charon.log"},
           {log / "charon-cfg2.log", "charon-cfg2.log"},
+          {log / "charon.json.log", "charon.json.log"},  // strongSwan 6 only (json = yes)
           {log / "charon.stdout", "charon.stdout"},
           {files.dir / "strongswan.conf", "strongswan.conf"},
           {files.paths.confdir / "swanctl.conf", "swanctl.conf"}};
@@ -316,9 +324,14 @@ void write_peer_files(const RenderedHost& host, const PeerFiles& files) {
 
 std::unique_ptr<LabPeer> make_lab_peer(const std::string& netns, const PeerFiles& files, const RenderedHost& host,
                                        const CaseConfig& config, bool die_with_parent) {
+  const DaemonBuild* build = find_daemon_build(host.daemon_build);
+  if (!build) build = &default_daemon_build(host.implementation);
+  if (build->implementation != host.implementation)
+    throw std::runtime_error(fmt::format("daemon build {} is not the host's implementation", build->name));
+  if (auto missing = build->missing(); !missing.empty()) throw std::runtime_error(missing);
   if (host.implementation == Implementation::libreswan)
-    return std::make_unique<PlutoPeer>(netns, files, host, config, die_with_parent);
-  return std::make_unique<CharonPeer>(netns, files, config, die_with_parent);
+    return std::make_unique<PlutoPeer>(netns, files, host, *build, config, die_with_parent);
+  return std::make_unique<CharonPeer>(netns, files, *build, config, die_with_parent);
 }
 
 }  // namespace ikelab::harness

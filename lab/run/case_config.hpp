@@ -33,6 +33,7 @@ struct HostPaths {
 
 struct RenderedHost {
   Implementation implementation = Implementation::strongswan;
+  std::string daemon_build;  // lab/daemons/daemon_builds.hpp name, e.g. "strongswan-6.0.1"
   std::string strongswan_conf;  // strongswan only
   std::string swanctl_conf;     // strongswan only
   std::string ipsec_conf;       // libreswan only: CONFDIR/ipsec.conf

@@ -46,6 +46,9 @@ enum class UserAuth { none, eap, xauth };
 // Changes to one host's settings; an empty optional keeps the base value.
 struct HostSettings {
   Implementation implementation = Implementation::strongswan;  // charon or pluto
+  // Which build of it (lab/daemons/daemon_builds.hpp); set by `ikelab run
+  // --initiator-daemon/--responder-daemon`, empty: the implementation's default.
+  std::string daemon_build;
   std::optional<std::string> local_id;
   std::optional<std::string> remote_id;
   std::optional<std::string> secret;  // the PSK this host uses
@@ -86,6 +89,14 @@ struct Scenario {
   std::chrono::seconds deadline{30};
   HostSettings initiator;
   HostSettings responder;
+  // `unsupported_daemons:` daemon (an implementation, "libreswan", or a build,
+  // "libreswan-5.2") -> why the scenario cannot be expressed on it. `ikelab
+  // run --initiator-daemon/--responder-daemon` lists such a scenario as not run,
+  // with this reason, instead of running it.
+  std::vector<std::pair<std::string, std::string>> unsupported_daemons;
+
+  // Why the scenario cannot run on this pair (empty: it can).
+  std::string unsupported_reason(const std::string& initiator_build, const std::string& responder_build) const;
 
   const HostSettings& host(Side side) const {
     return side == Side::initiator ? initiator : responder;

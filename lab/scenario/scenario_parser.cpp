@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "lab/daemons/daemon_builds.hpp"
 #include "lab/scenario/scenario.hpp"
 #include "lab/scenario/scenario_values.hpp"
 #include "ikelab/diagnoser.hpp"
@@ -298,7 +299,8 @@ Scenario load_scenario(const std::filesystem::path& file) {
   if (!root.IsMap()) r.fail(root.Mark(), "a scenario must be a mapping of key: value");
 
   static const std::set<std::string> keys = {"description", "fault",     "auth",      "ike",      "action",
-                                             "user_auth",   "deadline",  "initiator", "responder"};
+                                             "user_auth",   "deadline",  "initiator", "responder",
+                                             "unsupported_daemons"};
   bool have_description = false, have_fault = false, have_auth = false, have_ike = false;
   r.for_each_key(root, "the scenario", keys, [&](const std::string& key, const YAML::Node& value) {
     if (key == "description") {
@@ -337,6 +339,21 @@ Scenario load_scenario(const std::filesystem::path& file) {
       s.user_auth = r.choice<UserAuth>(value, key, {{"none", UserAuth::none}, {"eap", UserAuth::eap}, {"xauth", UserAuth::xauth}});
     } else if (key == "deadline") {
       s.deadline = std::chrono::seconds(r.integer(value, key, 1, 600));
+    } else if (key == "unsupported_daemons") {
+      if (!value.IsMap() || value.size() == 0)
+        r.fail(value.Mark(), "'unsupported_daemons' must map a daemon (strongswan, libreswan or a build such as "
+                             "libreswan-5.2) to the reason the scenario cannot run on it");
+      for (const auto& entry : value) {
+        const std::string daemon = r.scalar(entry.first, key);
+        const bool implementation = daemon == "strongswan" || daemon == "libreswan";
+        if (!implementation && !find_daemon_build(daemon))
+          r.fail(entry.first.Mark(), fmt::format("'unsupported_daemons': '{}' is neither strongswan, libreswan nor a "
+                                                 "daemon build ({})", daemon, daemon_build_names()));
+        const std::string reason = r.scalar(entry.second, key);
+        if (reason.empty() || reason.size() > 300 || reason.find_first_of("\r\n") != std::string::npos)
+          r.fail(entry.second.Mark(), "'unsupported_daemons': the reason must be one line of 1..300 characters");
+        s.unsupported_daemons.emplace_back(daemon, reason);
+      }
     } else if (key == "initiator") {
       s.initiator = parse_host(r, value, "initiator");
     } else if (key == "responder") {
@@ -349,6 +366,18 @@ Scenario load_scenario(const std::filesystem::path& file) {
   if (!have_ike) r.fail(root.Mark(), "missing key 'ike' (e.g. [1, 2])");
   check_consistency(r, root, s);
   return s;
+}
+
+std::string Scenario::unsupported_reason(const std::string& initiator_build, const std::string& responder_build) const {
+  for (const auto& build : {initiator_build, responder_build}) {
+    const DaemonBuild* known = find_daemon_build(build);
+    for (const auto& [daemon, reason] : unsupported_daemons) {
+      if (daemon == build) return fmt::format("{}: {}", build, reason);
+      if (known && daemon == (known->implementation == Implementation::libreswan ? "libreswan" : "strongswan"))
+        return fmt::format("{}: {}", build, reason);
+    }
+  }
+  return {};
 }
 
 std::vector<Scenario> load_scenarios(const std::filesystem::path& dir) {

@@ -14,6 +14,7 @@ const char* format_name(Format format) {
     case Format::livelog: return "livelog-table";
     case Format::pluto: return "pluto";
     case Format::logcat: return "logcat";
+    case Format::filelog_json: return "charon-filelog-json";
     case Format::whack: return "whack";
     case Format::unknown: break;
   }
@@ -251,6 +252,58 @@ void read_message(std::string_view s, size_t pos, LineInfo& info) {
   info.message = s.substr(pos);
 }
 
+// The raw value of `"key":` in a one-line JSON object: a string's content
+// (escapes kept) or a bare number; npos-free empty view when absent.
+std::string_view json_value(std::string_view s, std::string_view key) {
+  for (size_t at = s.find(key); at != std::string_view::npos; at = s.find(key, at + 1)) {
+    if (at == 0 || s[at - 1] != '"' || at + key.size() >= s.size() || s[at + key.size()] != '"') continue;
+    size_t p = at + key.size() + 1;
+    skip_spaces(s, p);
+    if (p >= s.size() || s[p] != ':') continue;
+    ++p;
+    skip_spaces(s, p);
+    if (p < s.size() && s[p] == '"') {
+      size_t end = ++p;
+      while (end < s.size() && s[end] != '"') end += (s[end] == '\\') ? 2 : 1;
+      return s.substr(p, std::min(end, s.size()) - p);
+    }
+    size_t end = p;
+    while (end < s.size() && (is_digit(s[end]) || s[end] == '-')) ++end;
+    return s.substr(p, end - p);
+  }
+  return {};
+}
+
+// strongSwan 6's `json = yes` file log:
+// {"time":"Dec  2 07:10:00","thread":12,"group":"IKE","level":1,"ikesa-name":"site1","ikesa-uniqueid":1,"msg":"..."}
+bool read_charon_json(std::string_view s, size_t pos, LineInfo& info) {
+  if (s[pos] != '{' || s.find("\"msg\"", pos) == std::string_view::npos || s.find("\"group\"", pos) == std::string_view::npos)
+    return false;
+  info.format = Format::filelog_json;
+  info.dialect = Dialect::charon;
+  info.has_prefix = true;
+  info.message = json_value(s, "msg");
+  if (auto thread = json_value(s, "thread"); !thread.empty()) {
+    size_t p = 0;
+    info.thread = read_int(thread, p, 4);
+  }
+  info.ike_name = json_value(s, "ikesa-name");
+  if (auto id = json_value(s, "ikesa-uniqueid"); !id.empty()) {
+    size_t p = 0;
+    info.ike_id = read_int(id, p, 9);
+  }
+  if (auto time = json_value(s, "time"); !time.empty()) {
+    size_t p = 0;
+    double t = read_bsd_time(time, p);
+    if (t < 0) {
+      p = 0;
+      t = read_iso_time(time, p);
+    }
+    info.time = t;
+  }
+  return true;
+}
+
 }  // namespace
 
 LineInfo parse_line(std::string_view line) {
@@ -280,6 +333,7 @@ LineInfo parse_line(std::string_view line) {
     read_message(s, pos + 8, info);
     return info;
   }
+  if (read_charon_json(s, pos, info)) return info;
   if (s[pos] == '{') {
     size_t key = s.find("\"MESSAGE\":\"", pos);
     if (key != std::string_view::npos) {

@@ -10,7 +10,9 @@ namespace ikelab::diag {
 
 // whack: pluto's console output (`ipsec whack --initiate`, `ipsec auto --up`),
 // each line `NNN "conn" #N: message` with whack's numeric reply code.
-enum class Format { unknown, filelog, syslog, journald, console, livelog, pluto, logcat, whack };
+// filelog_json: strongSwan 6's file log with `json = yes`, one JSON object a
+// line (its message is the raw, still escaped, "msg" value).
+enum class Format { unknown, filelog, syslog, journald, console, livelog, pluto, logcat, filelog_json, whack };
 inline constexpr size_t kFormatCount = static_cast<size_t>(Format::whack) + 1;
 const char* format_name(Format format);
 

@@ -9,6 +9,7 @@ void CharonDaemon::start() {
   netns::LaunchOptions options;
   options.netns = netns_;
   options.private_run = paths_.rundir;
+  options.system_root = paths_.system_root;
   options.die_with_parent = die_with_parent_;
   options.env = {{"STRONGSWAN_CONF", paths_.strongswan_conf.string()}};
   launch({charon_binary}, std::move(options));

@@ -21,6 +21,9 @@ class CharonDaemon : public DaemonProcess {
     std::filesystem::path strongswan_conf;
     std::filesystem::path rundir;
     std::filesystem::path output;  // charon's own stdout/stderr
+    // Non-empty: a Debian root whose /usr and /etc the daemon runs with
+    // (lab/daemons/daemon_builds.hpp); empty: the machine's charon.
+    std::filesystem::path system_root;
   };
 
   CharonDaemon(std::string netns, Paths paths, bool die_with_parent = true);
@@ -33,6 +36,7 @@ class CharonDaemon : public DaemonProcess {
 
   std::string vici_uri() const;  // unix://RUNDIR/charon.vici
   std::filesystem::path vici_socket() const;
+  const Paths& paths() const { return paths_; }
 
  private:
   std::string netns_;

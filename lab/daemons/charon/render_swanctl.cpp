@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 
+#include "lab/daemons/daemon_builds.hpp"
 #include "lab/scenario/lab_addresses.hpp"
 #include "lab/daemons/charon/render_conf_writer.hpp"
 #include "lab/daemons/pluto/render_ipsec_conf.hpp"
@@ -45,6 +47,12 @@ std::string charon_identity(const std::string& id) {
   return id;
 }
 
+// The strongSwan major version the host runs (5 when no build is named).
+int strongswan_major_version(const HostConfig& host) {
+  const DaemonBuild* build = find_daemon_build(host.daemon_build);
+  return build ? std::atoi(build->version.c_str()) : 5;
+}
+
 }  // namespace
 
 HostConfig resolve_host(const Scenario& scenario, Side side, int ike_version) {
@@ -53,6 +61,7 @@ HostConfig resolve_host(const Scenario& scenario, Side side, int ike_version) {
   HostConfig h;
   h.side = side;
   h.implementation = s.implementation;
+  h.daemon_build = s.daemon_build.empty() ? default_daemon_build(s.implementation).name : s.daemon_build;
   h.ike_version = s.ike_version ? (*s.ike_version == 0 ? 3 - ike_version : *s.ike_version) : ike_version;
   h.local_address = initiator ? lab_addresses::initiator_outer : lab_addresses::responder_outer;
   h.remote_address = s.remote_address.value_or(initiator ? lab_addresses::responder_outer : lab_addresses::initiator_outer);
@@ -121,26 +130,31 @@ std::string render_strongswan_conf(const HostConfig& host, const HostPaths& path
   w.plain("default", "-1");
   w.close();
   w.close();
+  // One filelog section at charon's default levels; json: strongSwan 6's
+  // one JSON object a line instead of a time-stamped text line.
+  const auto filelog = [&](const char* name, const char* comment, const char* file, bool json, const char* cfg) {
+    w.open(name);
+    w.comment(comment);
+    w.quoted("path", (paths.logdir / file).string());
+    if (json) {
+      w.plain("json", "yes");
+    } else {
+      w.quoted("time_format", "%b %e %T");
+    }
+    w.plain("ike_name", "yes");
+    w.plain("append", "no");
+    w.plain("flush_line", "yes");
+    w.plain("default", "1");
+    if (cfg != nullptr) w.plain("cfg", cfg);
+    w.close();
+  };
   w.open("filelog");
-  w.open("default-log");
-  w.comment("charon's default log levels, as a stock charon.log");
-  w.quoted("path", (paths.logdir / "charon.log").string());
-  w.quoted("time_format", "%b %e %T");
-  w.plain("ike_name", "yes");
-  w.plain("append", "no");
-  w.plain("flush_line", "yes");
-  w.plain("default", "1");
-  w.close();
-  w.open("cfg2-log");
-  w.comment("the same with cfg = 2 (selecting proposal:, configured proposals:, child config lookups)");
-  w.quoted("path", (paths.logdir / "charon-cfg2.log").string());
-  w.quoted("time_format", "%b %e %T");
-  w.plain("ike_name", "yes");
-  w.plain("append", "no");
-  w.plain("flush_line", "yes");
-  w.plain("default", "1");
-  w.plain("cfg", "2");
-  w.close();
+  filelog("default-log", "charon's default log levels, as a stock charon.log", "charon.log", false, nullptr);
+  filelog("cfg2-log", "the same with cfg = 2 (selecting proposal:, configured proposals:, child config lookups)",
+          "charon-cfg2.log", false, "2");
+  if (strongswan_major_version(host) >= 6)
+    filelog("json-log", "strongSwan 6: the default levels again, one JSON object a line (json = yes)",
+            "charon.json.log", true, nullptr);
   w.close();
   w.close();
   return w.str();
@@ -298,6 +312,7 @@ CaseConfig render_case(const Scenario& scenario, int ike_version, const HostPath
   const auto render_host = [&](Side side, const HostPaths& paths) {
     const HostConfig host = resolve_host(scenario, side, ike_version);
     RenderedHost rendered;
+    rendered.daemon_build = host.daemon_build;
     rendered.start_daemon = host.start_daemon;
     rendered.drop_inbound_udp = host.drop_inbound_udp;
     if (host.implementation == Implementation::libreswan) {

@@ -30,6 +30,7 @@ inline constexpr const char* child_name = "net1";
 struct HostConfig {
   Side side = Side::initiator;
   Implementation implementation = Implementation::strongswan;
+  std::string daemon_build;  // which build of the implementation (lab/daemons/daemon_builds.hpp)
   int ike_version = 2;
   std::string local_address;
   std::string remote_address;

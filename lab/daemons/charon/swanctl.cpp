@@ -12,6 +12,7 @@ netns::CommandResult Swanctl::run(std::vector<std::string> args, std::chrono::mi
   netns::CommandOptions options;
   options.timeout = timeout;
   options.stop_on_interrupt = true;
+  options.system_root = system_root;
   if (!swanctl_dir.empty()) options.env = {{"SWANCTL_DIR", swanctl_dir}};
   return netns::run_command(argv, options);
 }

@@ -5,6 +5,7 @@
 #include "netns/process.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,10 +13,12 @@
 namespace ikelab::harness {
 
 struct Swanctl {
-  explicit Swanctl(std::string vici_uri, std::string dir = {}) : uri(std::move(vici_uri)), swanctl_dir(std::move(dir)) {}
+  explicit Swanctl(std::string vici_uri, std::string dir = {}, std::filesystem::path root = {})
+      : uri(std::move(vici_uri)), swanctl_dir(std::move(dir)), system_root(std::move(root)) {}
 
   std::string uri;  // unix://RUNDIR/charon.vici
   std::string swanctl_dir;  // SWANCTL_DIR: keeps swanctl away from /etc/swanctl (empty: unset)
+  std::filesystem::path system_root;  // the daemon build's root: its own swanctl (empty: the machine's)
 
   netns::CommandResult run(std::vector<std::string> args,
                            std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;

@@ -5,7 +5,10 @@ set_target_properties(ikelab_pluto_xfrm_standin PROPERTIES
   PREFIX "" LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR})
 # Where the harness finds it and libreswan (scripts/install-libreswan.sh).
 set(IKELAB_LIBRESWAN_PREFIX "/opt/ikelab/libreswan-4.10" CACHE PATH "libreswan 4.10 unpacked by scripts/install-libreswan.sh")
+# The Debian 13 roots of strongSwan 6.0 and libreswan 5.2 (scripts/install-trixie-root.sh).
+set(IKELAB_TRIXIE_ROOT "/opt/ikelab/trixie" CACHE PATH "Debian 13 daemon roots built by scripts/install-trixie-root.sh")
 target_compile_definitions(ikelab_lab PUBLIC
+  IKELAB_TRIXIE_ROOT="${IKELAB_TRIXIE_ROOT}"
   IKELAB_PLUTO_XFRM_STANDIN="$<TARGET_FILE:ikelab_pluto_xfrm_standin>"
   IKELAB_LIBRESWAN_PREFIX="${IKELAB_LIBRESWAN_PREFIX}")
 add_dependencies(ikelab_lab ikelab_pluto_xfrm_standin)

@@ -5,10 +5,11 @@
 namespace ikelab::harness {
 namespace {
 
-netns::CommandResult run_in(const std::string& netns, const std::vector<std::string>& argv,
-                            std::chrono::milliseconds timeout) {
+netns::CommandResult run_in(const std::string& netns, const std::filesystem::path& system_root,
+                            const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
   netns::CommandOptions options;
   options.netns = netns;
+  options.system_root = system_root;
   options.timeout = timeout;
   options.stop_on_interrupt = true;
   return netns::run_command(argv, options);
@@ -17,25 +18,25 @@ netns::CommandResult run_in(const std::string& netns, const std::vector<std::str
 }  // namespace
 
 netns::CommandResult PlutoControl::add_connection(const std::filesystem::path& ipsec_conf, const std::string& name) const {
-  return run_in(netns,
-                {libreswan_program("addconn").string(), "--ctlsocket", ctl_socket.string(), "--config",
+  return run_in(netns, system_root,
+                {pluto_program(system_root, "addconn").string(), "--ctlsocket", ctl_socket.string(), "--config",
                  ipsec_conf.string(), name},
                 std::chrono::milliseconds(10000));
 }
 
 netns::CommandResult PlutoControl::initiate(const std::string& name, std::chrono::milliseconds timeout) const {
-  return run_in(netns, {libreswan_program("whack").string(), "--ctlsocket", ctl_socket.string(), "--name", name, "--initiate"},
+  return run_in(netns, system_root, {pluto_program(system_root, "whack").string(), "--ctlsocket", ctl_socket.string(), "--name", name, "--initiate"},
                 timeout);
 }
 
 netns::CommandResult PlutoControl::rekey_child(const std::string& name) const {
-  return run_in(netns, {libreswan_program("whack").string(), "--ctlsocket", ctl_socket.string(), "--asynchronous", "--name", name,
+  return run_in(netns, system_root, {pluto_program(system_root, "whack").string(), "--ctlsocket", ctl_socket.string(), "--asynchronous", "--name", name,
                         "--rekey-ipsec"},
                 std::chrono::milliseconds(10000));
 }
 
 netns::CommandResult PlutoControl::status() const {
-  return run_in(netns, {libreswan_program("whack").string(), "--ctlsocket", ctl_socket.string(), "--status"},
+  return run_in(netns, system_root, {pluto_program(system_root, "whack").string(), "--ctlsocket", ctl_socket.string(), "--status"},
                 std::chrono::milliseconds(5000));
 }
 

@@ -16,6 +16,7 @@ namespace ikelab::harness {
 struct PlutoControl {
   std::string netns;
   std::filesystem::path ctl_socket;
+  std::filesystem::path system_root;  // the daemon build's root: its own addconn and whack (empty: libreswan 4.10's prefix)
 
   // addconn --ctlsocket CTL --config CONF NAME (works with auto=ignore).
   netns::CommandResult add_connection(const std::filesystem::path& ipsec_conf, const std::string& name) const;

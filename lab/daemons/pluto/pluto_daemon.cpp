@@ -23,6 +23,11 @@ std::string libreswan_missing() {
   return {};
 }
 
+std::filesystem::path pluto_program(const std::filesystem::path& system_root, const std::string& name) {
+  if (system_root.empty()) return libreswan_program(name);
+  return std::filesystem::path("/usr/libexec/ipsec") / name;
+}
+
 PlutoDaemon::PlutoDaemon(std::string netns, Paths paths, bool xfrm_standin, bool die_with_parent)
     : DaemonProcess(paths.output),
       netns_(std::move(netns)),
@@ -31,17 +36,21 @@ PlutoDaemon::PlutoDaemon(std::string netns, Paths paths, bool xfrm_standin, bool
       die_with_parent_(die_with_parent) {}
 
 void PlutoDaemon::start() {
-  if (auto missing = libreswan_missing(); !missing.empty()) throw std::runtime_error(missing);
+  if (paths_.system_root.empty()) {
+    if (auto missing = libreswan_missing(); !missing.empty()) throw std::runtime_error(missing);
+  }
   std::filesystem::create_directories(paths_.ipsecdir);
   std::filesystem::create_directories(paths_.rundir);
   netns::LaunchOptions options;
   options.netns = netns_;
   options.private_run = paths_.rundir;
-  options.read_only_overlays = {{libreswan_prefix() / "usr/libexec", "/usr/libexec"}};
+  if (paths_.system_root.empty())
+    options.read_only_overlays = {{libreswan_prefix() / "usr/libexec", "/usr/libexec"}};
+  options.system_root = paths_.system_root;
   options.die_with_parent = die_with_parent_;
   if (xfrm_standin_ && !kernel_installs_esp(netns_)) options.env = {{"LD_PRELOAD", IKELAB_PLUTO_XFRM_STANDIN}};
   const std::vector<std::string> argv = {
-      libreswan_program("pluto").string(),
+      pluto_program(paths_.system_root, "pluto").string(),
       "--nofork",
       "--config", paths_.ipsec_conf.string(),
       "--secretsfile", paths_.ipsec_secrets.string(),

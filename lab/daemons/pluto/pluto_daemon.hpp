@@ -24,6 +24,10 @@ std::filesystem::path libreswan_prefix();
 std::filesystem::path libreswan_program(const std::string& name);
 // Empty if libreswan is installed, else what is missing and how to get it.
 std::string libreswan_missing();
+// A libreswan program of a build: in a Debian root (system_root, run with that
+// root laid over /usr) its compiled-in /usr/libexec/ipsec/NAME, else the
+// prefix's (libreswan_program).
+std::filesystem::path pluto_program(const std::filesystem::path& system_root, const std::string& name);
 
 class PlutoDaemon : public DaemonProcess {
  public:
@@ -35,6 +39,9 @@ class PlutoDaemon : public DaemonProcess {
     std::filesystem::path rundir;    // pluto.ctl, pluto.pid; also the daemon's private /run
     std::filesystem::path logfile;   // pluto's log (--logfile)
     std::filesystem::path output;    // pluto's own stdout/stderr
+    // Non-empty: a Debian root whose /usr and /etc pluto runs with
+    // (lab/daemons/daemon_builds.hpp); empty: libreswan 4.10's prefix.
+    std::filesystem::path system_root;
   };
 
   // xfrm_standin: preload lab/daemons/pluto/pluto_xfrm_standin.cpp (see there).

@@ -151,6 +151,17 @@ int socket(int domain, int type, int protocol) {
   return fd;
 }
 
+// libreswan 5 asks for capped acknowledgements (NETLINK_CAP_ACK): the
+// kernel's error answer then echoes only the request's header, not the SA the
+// stand-in must recognise. On XFRM sockets the option is accepted and not
+// set, so the answer holds the whole request (flagged without NLM_F_CAPPED,
+// as before libreswan 5); extended acks (NETLINK_EXT_ACK) pass unchanged.
+int setsockopt(int fd, int level, int name, const void* value, socklen_t size) {
+  static const auto real = next_symbol<int (*)(int, int, int, const void*, socklen_t)>("setsockopt");
+  if (level == SOL_NETLINK && name == NETLINK_CAP_ACK && is_xfrm_socket(fd)) return 0;
+  return real(fd, level, name, value, size);
+}
+
 int close(int fd) {
   static const auto real = next_symbol<int (*)(int)>("close");
   {

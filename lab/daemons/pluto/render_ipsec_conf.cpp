@@ -1,5 +1,7 @@
 #include "lab/daemons/pluto/render_ipsec_conf.hpp"
 
+#include "lab/daemons/daemon_builds.hpp"
+
 #include <fmt/format.h>
 
 #include <arpa/inet.h>
@@ -7,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 
 #include "lab/daemons/pluto/rsa_public_key.hpp"
@@ -14,6 +17,12 @@
 
 namespace ikelab::harness {
 namespace {
+
+// The libreswan major version the host runs (4 when no build is named).
+int major_version(const HostConfig& host) {
+  const DaemonBuild* build = find_daemon_build(host.daemon_build);
+  return build ? std::atoi(build->version.c_str()) : 4;
+}
 
 enum class Kind { encryption, aead, integrity, dh, ignored };
 
@@ -250,8 +259,8 @@ RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& crede
   std::string conf;
   auto line = [&](std::string_view key, std::string_view value) { conf += fmt::format("\t{}={}\n", key, value); };
 
-  conf += fmt::format("# rendered by ikelab: {}, IKEv{}, libreswan 4.10\n", initiator ? "initiator" : "responder",
-                      host.ike_version);
+  conf += fmt::format("# rendered by ikelab: {}, IKEv{}, {}\n", initiator ? "initiator" : "responder",
+                      host.ike_version, host.daemon_build.empty() ? "libreswan" : host.daemon_build);
   conf += "config setup\n";
   line("ikev1-policy", "accept");  // 4.10 drops IKEv1 by default
   line("dnssec-enable", "no");
@@ -292,7 +301,12 @@ RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& crede
     line("rightxauthclient", "yes");
     line("xauthby", "file");  // ipsec.d/passwd (xauth_passwd_line)
   }
-  line("ikev2", host.ike_version == 2 ? "yes" : "no");
+  if (major_version(host) >= 5) {
+    // libreswan 5 logs "ikev2=yes has been replaced by keyexchange=ikev2".
+    line("keyexchange", host.ike_version == 2 ? "ikev2" : "ikev1");
+  } else {
+    line("ikev2", host.ike_version == 2 ? "yes" : "no");
+  }
   if (host.aggressive) line("aggressive", "yes");
   bool ike_dh = false, esp_dh = false;
   const bool default_ike = host.ike_proposals == std::vector<std::string>{"default"};

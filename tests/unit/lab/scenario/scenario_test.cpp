@@ -180,3 +180,11 @@ TEST(ScenarioParser, ATerminalEscapeInADescriptionIsRefused) {
 TEST(ScenarioParser, AWildcardIdIsRefusedWithFileAndLine) {
   expect_error("wildcard_id.yaml", 6, "'remote_id' starts with '%'");
 }
+
+TEST(ScenarioParser, UnsupportedDaemonsNameAKnownDaemonAndGiveTheReason) {
+  expect_error("bad_unsupported_daemon.yaml", 6, "'openswan' is neither strongswan, libreswan nor a daemon build");
+  const auto eap = load_scenario(fs::path(IKELAB_SCENARIOS_DIR) / "baseline_eap.yaml");
+  const std::string reason = eap.unsupported_reason("strongswan-6.0.1", "libreswan-5.2");
+  EXPECT_EQ(reason.rfind("libreswan-5.2: libreswan has no EAP-MD5", 0), 0u) << reason;
+  EXPECT_EQ(eap.unsupported_reason("strongswan-5.9.8", "strongswan-6.0.1"), "");
+}
