@@ -16,6 +16,7 @@ struct SampleFacts {
   bool newest_first = false;
   bool join_wrapped = false;
   size_t wrap_width = 0;  // 95th percentile of the sample's line lengths: where a paste was wrapped
+  bool pasted = false;    // paste damage seen and undone (paste_repair.hpp)
 };
 
 // Block size for reading newest-first files backwards (default 4 MiB); tests

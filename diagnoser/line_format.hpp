@@ -10,8 +10,10 @@ namespace ikelab::diag {
 
 // whack: pluto's console output (`ipsec whack --initiate`, `ipsec auto --up`),
 // each line `NNN "conn" #N: message` with whack's numeric reply code.
-enum class Format { unknown, filelog, syslog, journald, console, livelog, pluto, logcat, whack };
-inline constexpr size_t kFormatCount = static_cast<size_t>(Format::whack) + 1;
+// gui: a GUI's log view copied as text (OPNsense/pfSense: time, columns
+// separated by tabs or '|', `charon`, the message).
+enum class Format { unknown, filelog, syslog, journald, console, livelog, pluto, logcat, whack, gui };
+inline constexpr size_t kFormatCount = static_cast<size_t>(Format::gui) + 1;
 const char* format_name(Format format);
 
 enum class Dialect { unknown, charon, pluto };
