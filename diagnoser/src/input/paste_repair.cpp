@@ -89,6 +89,8 @@ size_t find_bold(std::string_view s, size_t from = 0) {
 void strip_markup(std::string& s) {
   for (size_t at = find_bold(s); at != std::string::npos; at = find_bold(s, at)) s.erase(at, 2);
   if (s.size() >= 2 && s.front() == '`' && s.back() == '`') s = s.substr(1, s.size() - 2);
+  // A markdown table's escaped column bar (OPNsense's <con1\|19>).
+  for (size_t at = s.find("\\|"); at != std::string::npos; at = s.find("\\|", at)) s.erase(at, 1);
 }
 
 std::vector<std::string_view> split_lines(std::string_view text, size_t max_lines = SIZE_MAX) {
@@ -146,7 +148,7 @@ bool looks_pasted(std::string_view sample) {
     if (line.front() == '>' || is_fence(line) || is_elision(line) || find_bold(line) != std::string_view::npos ||
         line.find("&lt;") != std::string_view::npos || line.find("&gt;") != std::string_view::npos ||
         line.find("&quot;") != std::string_view::npos || line.find("&#39;") != std::string_view::npos ||
-        (line.front() == '`' && line.back() == '`'))
+        line.find("\\|") != std::string_view::npos || (line.front() == '`' && line.back() == '`'))
       ++damaged;
   }
   return damaged > 0 || hard_wrap_width(split_lines(sample, 2000)) > 0;
