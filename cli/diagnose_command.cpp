@@ -50,6 +50,11 @@ void print_text(const diag::Diagnosis& d, size_t index, const Style& style) {
              style("2", fmt::format("({}, {} confidence)", phase, d.confidence)));
   fmt::print("    {}\n", describe_peers(d));
   fmt::print("    {}\n", d.summary);
+  if (d.excerpt) {
+    std::string list;
+    for (const auto& m : d.missing) list += (list.empty() ? "" : "; ") + m;
+    fmt::print("    {} {}\n", style("33", "excerpt, missing to be sure:"), list);
+  }
   if (!d.candidates.empty()) {
     std::string list;
     for (const auto& c : d.candidates) list += (list.empty() ? "" : ", ") + c;

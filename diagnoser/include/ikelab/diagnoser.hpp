@@ -52,6 +52,11 @@ struct Diagnosis {
   std::string dialect;  // charon | pluto | unknown
   std::vector<std::string> sources;  // files that contributed (1 or 2)
   std::uint64_t first_line = 0;      // where the attempt starts in the (first) log
+  // The log holds only part of the attempt (no start line: a paste that
+  // begins after it started, a single quoted line): what is missing to be
+  // sure, in words (its start, its end, the role, the IKE version, ...).
+  bool excerpt = false;
+  std::vector<std::string> missing;
 };
 
 struct RuleError : std::runtime_error {

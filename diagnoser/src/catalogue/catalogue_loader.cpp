@@ -128,6 +128,23 @@ std::string hyperscan_form(const std::string& regex) {
   return form;
 }
 
+// `{address}` in a rule's regex: an IP address, a host name, or what people
+// put in its place when they post a log (xxx.xxx.xxx.xxx, x.x.x.x, a.b.c.d,
+// REDACTED, ***, [server-ip], <client-ip>, a word). `{address_lazy}` is the
+// same, as short as possible.
+std::string expand_macros(std::string regex) {
+  static constexpr std::string_view kAddressChars = "[0-9A-Za-z_.:%*#-]";
+  static constexpr std::string_view kPlaceholders = R"(|\[[A-Za-z0-9 _.-]{1,40}\]|<[A-Za-z0-9 _.-]{1,40}>)";
+  const std::pair<std::string_view, std::string> macros[] = {
+      {"{address}", fmt::format("(?:{}+{})", kAddressChars, kPlaceholders)},
+      {"{address_lazy}", fmt::format("(?:{}+?{})", kAddressChars, kPlaceholders)},
+  };
+  for (const auto& [name, expansion] : macros)
+    for (size_t at = regex.find(name); at != std::string::npos; at = regex.find(name, at + expansion.size()))
+      regex.replace(at, name.size(), expansion);
+  return regex;
+}
+
 struct PendingRule {
   Rule rule;
   YAML::Node require, absent;
@@ -168,6 +185,7 @@ void load_patterns(const std::string& file, const YAML::Node& node, Catalogue& c
       continue;
     }
     if (p.regex.empty()) fail(file, item.second, fmt::format("pattern '{}' is empty", p.name));
+    p.regex = expand_macros(p.regex);
     RE2::Options options;
     options.set_encoding(RE2::Options::EncodingLatin1);
     options.set_log_errors(false);

@@ -1,5 +1,6 @@
 #include "diagnoser/src/formats/line_format.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -16,6 +17,7 @@ const char* format_name(Format format) {
     case Format::logcat: return "logcat";
     case Format::filelog_json: return "charon-filelog-json";
     case Format::whack: return "whack";
+    case Format::gui: return "gui";
     case Format::unknown: break;
   }
   return "unknown";
@@ -171,6 +173,11 @@ bool read_pluto_prefix(std::string_view s, size_t& pos, LineInfo& info) {
   if (pos < s.size() && s[pos] == '"') {
     size_t close = s.find('"', pos + 1);
     if (close == std::string_view::npos || close - pos > 200) return false;
+    // A connection name is one word, followed by its instance, peer, state
+    // or ':' (a sentence quoted in "..." is not a pluto prefix).
+    if (s.substr(pos + 1, close - pos - 1).find(' ') != std::string_view::npos || close + 1 >= s.size() ||
+        std::string_view("[ :").find(s[close + 1]) == std::string_view::npos)
+      return false;
     size_t p = close + 1;
     if (p < s.size() && s[p] == '[') {
       size_t end = s.find(']', p);
@@ -304,6 +311,268 @@ bool read_charon_json(std::string_view s, size_t pos, LineInfo& info) {
   return true;
 }
 
+// --- the recognisers: one per format, tried in order by parse_line --------
+
+// Each looks at `s` from `pos` (past a BOM and indentation) and, when the line
+// is of its format, fills `info` (message included) and returns true.
+using Recogniser = bool (*)(std::string_view s, size_t pos, LineInfo& info);
+
+// The live-log table row that announces the message on the next line.
+bool livelog_row(std::string_view s, size_t pos, LineInfo& info) {
+  if (s.substr(pos, 5) != "IPSec" || s.find('|', pos) == std::string_view::npos || s.size() - pos > 8) return false;
+  info.livelog_marker = true;
+  info.format = Format::livelog;
+  info.message = {};
+  return true;
+}
+
+// journald export (MESSAGE=...).
+bool journald_export(std::string_view s, size_t pos, LineInfo& info) {
+  if (s.substr(pos, 8) != "MESSAGE=") return false;
+  info.format = Format::journald;
+  info.has_prefix = true;
+  read_message(s, pos + 8, info);
+  return true;
+}
+
+// journalctl -o json, charon's JSON file log: the message of "MESSAGE" (or "msg").
+bool json_record(std::string_view s, size_t pos, LineInfo& info) {
+  if (s[pos] != '{') return false;
+  size_t key = s.find("\"MESSAGE\":\"", pos);
+  if (key == std::string_view::npos) return false;
+  size_t start = key + 11;
+  info.format = Format::journald;
+  info.has_prefix = true;
+  size_t end = start;
+  while (end < s.size() && s[end] != '"') end += (s[end] == '\\') ? 2 : 1;
+  read_message(s.substr(0, std::min(end, s.size())), start, info);
+  return true;
+}
+
+// A month as a BSD timestamp writes it in another language ("тра", "Okt",
+// "Mai"): a word of 2 to 12 bytes without digits, then day and clock.
+double read_any_month_time(std::string_view s, size_t& pos) {
+  size_t p = pos;
+  while (p < s.size() && p - pos <= 12 && s[p] != ' ' && s[p] != '\t' && !is_digit(s[p])) ++p;
+  if (p - pos < 2 || p - pos > 12 || p >= s.size() || s[p] != ' ') return -1;
+  skip_spaces(s, p);
+  int day = read_int(s, p, 2);
+  if (day < 0 || p >= s.size() || s[p] != ' ') return -1;
+  ++p;
+  double clock = read_clock(s, p);
+  if (clock < 0) return -1;
+  pos = p;
+  return day * 86400.0 + clock;
+}
+
+double read_timestamp(std::string_view s, size_t& pos) {
+  double time = read_bsd_time(s, pos);
+  if (time < 0) time = read_iso_time(s, pos);
+  if (time < 0) time = read_any_month_time(s, pos);
+  return time;
+}
+
+// Separators GUI log views put between their columns.
+bool skip_columns(std::string_view s, size_t& pos) {
+  bool gui = false;
+  while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t' || s[pos] == '|')) {
+    if (s[pos] != ' ') gui = true;
+    ++pos;
+  }
+  return gui;
+}
+
+Dialect dialect_of_ident(std::string_view ident) {
+  if (ident.find("pluto") != std::string_view::npos || ident == "ipsec" || ident.find("libreswan") != std::string_view::npos)
+    return Dialect::pluto;
+  if (ident.find("charon") != std::string_view::npos || ident.find("strongswan") != std::string_view::npos ||
+      ident == "swanctl")
+    return Dialect::charon;
+  return Dialect::unknown;
+}
+
+bool is_severity(std::string_view word) {
+  for (std::string_view w : {"Informational", "Notice", "Warning", "Error", "Debug", "Critical", "Info", "info",
+                             "notice", "warning", "error", "debug", "err", "warn"})
+    if (word == w) return true;
+  return false;
+}
+
+// A GUI view's columns after the time: `| charon: `, `\tcharon\t\t`,
+// `\tInformational\tcharon\t`, `charon[123]: ` (no host). Up to three words
+// (severity, process, pid) before a charon `NN[IKE]` group or after a word
+// ending in ':'.
+bool read_gui_columns(std::string_view s, size_t& pos, LineInfo& info, bool gui) {
+  size_t p = pos;
+  Dialect dialect = Dialect::unknown;
+  for (int words = 0; words < 3 && p < s.size(); ++words) {
+    int thread = -1;
+    size_t probe = p;
+    if (words > 0 && read_charon_group(s, probe, thread)) break;
+    size_t end = p;
+    while (end < s.size() && s[end] != ' ' && s[end] != '\t' && s[end] != '|') ++end;
+    std::string_view word = s.substr(p, end - p);
+    bool ident_end = !word.empty() && word.back() == ':';
+    if (ident_end) word.remove_suffix(1);
+    std::string_view name = word.substr(0, word.find('['));
+    if (Dialect d = dialect_of_ident(name); d != Dialect::unknown) dialect = d;
+    else if (!is_severity(word) && !std::all_of(word.begin(), word.end(), is_digit) && !ident_end) return false;
+    p = end;
+    gui = skip_columns(s, p) || gui;
+    if (ident_end) break;
+  }
+  if (dialect == Dialect::unknown) return false;
+  info.format = gui ? Format::gui : Format::syslog;
+  info.dialect = dialect;
+  pos = p;
+  return true;
+}
+
+// Everything that starts with a time: charon's file log, pluto's log file,
+// syslog (`host ident[pid]: `), GUI log views; a second time right after the
+// first (a collector's time before the daemon's) is skipped.
+bool timestamped(std::string_view s, size_t pos, LineInfo& info) {
+  size_t p = pos;
+  double time = read_timestamp(s, p);
+  if (time < 0) return false;
+  info.time = time;
+  info.has_prefix = true;
+  bool gui = skip_columns(s, p);
+  if (size_t again = p; read_timestamp(s, again) >= 0) {
+    p = again;
+    gui = skip_columns(s, p) || gui;
+  }
+  int thread = -1;
+  if (size_t probe = p; read_charon_group(s, probe, thread)) {
+    info.format = gui ? Format::gui : Format::filelog;
+    read_message(s, p, info);
+    return true;
+  }
+  if (p < s.size() && s[p] == ':') {  // pluto's own logfile "Nov 22 13:00:00: "
+    ++p;
+    skip_spaces(s, p);
+    info.format = Format::pluto;
+    read_message(s, p, info);
+    info.dialect = Dialect::pluto;
+    return true;
+  }
+  std::string_view ident;
+  Dialect from_columns = Dialect::unknown;
+  if (size_t q = p; read_host_ident(s, q, ident)) {
+    info.format = gui ? Format::gui : Format::syslog;
+    from_columns = dialect_of_ident(ident);
+    p = q;
+  } else if (read_gui_columns(s, p, info, gui)) {
+    from_columns = info.dialect;
+  }
+  info.dialect = from_columns;
+  read_message(s, p, info);
+  if (info.dialect == Dialect::unknown) info.dialect = from_columns;
+  return true;
+}
+
+// RFC 5424 syslog (or BSD syslog after its <PRI>): `<30>1 2024-06-08T00:46:22+02:00 host charon 51742 - [meta ...] msg`.
+bool rfc5424(std::string_view s, size_t pos, LineInfo& info) {
+  if (s[pos] != '<') return false;
+  size_t p = pos + 1;
+  if (read_int(s, p, 3) < 0 || p + 2 >= s.size() || s[p] != '>') return false;
+  if (s[p + 1] != '1' || s[p + 2] != ' ') return timestamped(s, p + 1, info);  // BSD syslog with its <PRI>
+  p += 3;
+  double time = read_iso_time(s, p);
+  if (time < 0) return false;
+  // host, app, procid, msgid
+  std::string_view app;
+  for (int field = 0; field < 4; ++field) {
+    skip_spaces(s, p);
+    size_t end = s.find(' ', p);
+    if (end == std::string_view::npos) return false;
+    if (field == 1) app = s.substr(p, end - p);
+    p = end;
+  }
+  skip_spaces(s, p);
+  if (p < s.size() && s[p] == '[') {  // structured data, or "-"
+    size_t close = s.find("] ", p);
+    if (close == std::string_view::npos) return false;
+    p = close + 2;
+  } else if (p < s.size() && s[p] == '-') {
+    ++p;
+  }
+  skip_spaces(s, p);
+  info.time = time;
+  info.has_prefix = true;
+  info.format = Format::syslog;
+  info.dialect = dialect_of_ident(app);
+  Dialect from_app = info.dialect;
+  read_message(s, p, info);
+  if (info.dialect == Dialect::unknown) info.dialect = from_app;
+  return true;
+}
+
+// logcat threadtime: "11-22 13:00:00.123  123  456 I charon  : msg"
+bool logcat_threadtime(std::string_view s, size_t pos, LineInfo& info) {
+  size_t p = pos;
+  double time = read_logcat_time(s, p);
+  size_t colon = s.find(": ", p);
+  if (time < 0 || colon == std::string_view::npos) return false;
+  info.time = time;
+  info.format = Format::logcat;
+  info.has_prefix = true;
+  read_message(s, colon + 2, info);
+  return true;
+}
+
+// logcat brief: "I/charon  ( 123): msg"
+bool logcat_brief(std::string_view s, size_t pos, LineInfo& info) {
+  if (s.size() <= pos + 2 || std::string_view("VDIWEF").find(s[pos]) == std::string_view::npos || s[pos + 1] != '/')
+    return false;
+  size_t paren = s.find("): ", pos);
+  if (paren == std::string_view::npos || paren - pos >= 64) return false;
+  info.format = Format::logcat;
+  info.has_prefix = true;
+  read_message(s, paren + 3, info);
+  return true;
+}
+
+// whack's console output: `002 "site1" #1: initiating IKEv1 Main Mode
+// connection`, a three-digit reply code before pluto's own prefix.
+bool whack_reply(std::string_view s, size_t pos, LineInfo& info) {
+  if (s.size() <= pos + 5 || !is_digit(s[pos]) || !is_digit(s[pos + 1]) || !is_digit(s[pos + 2]) || s[pos + 3] != ' ' ||
+      !(s[pos + 4] == '"' || s.substr(pos + 4, 12) == "packet from " || s.substr(pos + 4, 8) == "ERROR: \""))
+    return false;
+  LineInfo whack;
+  read_message(s, pos + 4, whack);
+  if (whack.dialect != Dialect::pluto) return false;
+  whack.format = Format::whack;
+  info = whack;
+  return true;
+}
+
+// A daemon's syslog ident without time or host, as `grep pluto` or
+// OpenWrt's logread leave it: `pluto[123]: msg`, `daemon.info ipsec: 10[KNL] msg`.
+bool ident_only(std::string_view s, size_t pos, LineInfo& info) {
+  size_t p = pos;
+  size_t space = s.find(' ', p);
+  if (space != std::string_view::npos && space - p < 24 && s.substr(p, space - p).find('.') != std::string_view::npos &&
+      s.substr(p, space - p).find(':') == std::string_view::npos)
+    p = space + 1;  // logread's facility.level
+  size_t colon = s.find(": ", p);
+  if (colon == std::string_view::npos || colon - p > 40) return false;
+  std::string_view ident = s.substr(p, colon - p);
+  if (ident.find(' ') != std::string_view::npos) return false;
+  Dialect dialect = dialect_of_ident(ident.substr(0, ident.find('[')));
+  if (dialect == Dialect::unknown) return false;
+  info.format = Format::syslog;
+  info.has_prefix = true;
+  read_message(s, colon + 2, info);
+  if (info.dialect == Dialect::unknown) info.dialect = dialect;
+  return true;
+}
+
+// In order: the first that takes the line decides its format.
+constexpr std::array<Recogniser, 10> kRecognisers = {livelog_row,  read_charon_json, json_record,       journald_export,
+                                                    rfc5424,      timestamped,       logcat_threadtime,
+                                                    logcat_brief, whack_reply,       ident_only};
+
 }  // namespace
 
 LineInfo parse_line(std::string_view line) {
@@ -318,104 +587,9 @@ LineInfo parse_line(std::string_view line) {
     info.message = s.substr(pos);
     return info;
   }
-
-  // The live-log table row that announces the message on the next line.
-  if (s.substr(pos, 5) == "IPSec" && s.find('|', pos) != std::string_view::npos && s.size() - pos <= 8) {
-    info.livelog_marker = true;
-    info.format = Format::livelog;
-    info.message = {};
-    return info;
-  }
-  // journald export (MESSAGE=...) and JSON (journalctl -o json).
-  if (s.substr(pos, 8) == "MESSAGE=") {
-    info.format = Format::journald;
-    info.has_prefix = true;
-    read_message(s, pos + 8, info);
-    return info;
-  }
-  if (read_charon_json(s, pos, info)) return info;
-  if (s[pos] == '{') {
-    size_t key = s.find("\"MESSAGE\":\"", pos);
-    if (key != std::string_view::npos) {
-      info.format = Format::journald;
-      info.has_prefix = true;
-      size_t start = key + 11;
-      size_t end = start;
-      while (end < s.size() && s[end] != '"') end += (s[end] == '\\') ? 2 : 1;
-      read_message(s.substr(0, std::min(end, s.size())), start, info);
-      return info;
-    }
-  }
-
-  double time = -1;
-  size_t p = pos;
-  if ((time = read_bsd_time(s, p)) >= 0 || (time = read_iso_time(s, p)) >= 0) {
-    info.time = time;
-    info.has_prefix = true;
-    skip_spaces(s, p);
-    int thread = -1;
-    size_t probe = p;
-    if (read_charon_group(s, probe, thread)) {
-      info.format = Format::filelog;
-      read_message(s, p, info);
-      return info;
-    }
-    if (p < s.size() && s[p] == ':') {  // pluto's own logfile "Nov 22 13:00:00: "
-      ++p;
-      skip_spaces(s, p);
-      info.format = Format::pluto;
-      read_message(s, p, info);
-      info.dialect = Dialect::pluto;
-      return info;
-    }
-    std::string_view ident;
-    if (read_host_ident(s, p, ident)) {
-      info.format = Format::syslog;
-      if (ident.find("pluto") != std::string_view::npos || ident == "ipsec" || ident.find("libreswan") != std::string_view::npos)
-        info.dialect = Dialect::pluto;
-      else if (ident.find("charon") != std::string_view::npos)
-        info.dialect = Dialect::charon;
-      Dialect from_ident = info.dialect;
-      read_message(s, p, info);
-      if (info.dialect == Dialect::unknown) info.dialect = from_ident;
-      return info;
-    }
-    read_message(s, p, info);
-    return info;
-  }
-  // logcat threadtime: "11-22 13:00:00.123  123  456 I charon  : msg"
-  p = pos;
-  if ((time = read_logcat_time(s, p)) >= 0) {
-    size_t colon = s.find(": ", p);
-    if (colon != std::string_view::npos) {
-      info.time = time;
-      info.format = Format::logcat;
-      info.has_prefix = true;
-      read_message(s, colon + 2, info);
-      return info;
-    }
-  }
-  // logcat brief: "I/charon  ( 123): msg"
-  if (s.size() > pos + 2 && std::string_view("VDIWEF").find(s[pos]) != std::string_view::npos && s[pos + 1] == '/') {
-    size_t paren = s.find("): ", pos);
-    if (paren != std::string_view::npos && paren - pos < 64) {
-      info.format = Format::logcat;
-      info.has_prefix = true;
-      read_message(s, paren + 3, info);
-      return info;
-    }
-  }
-  // whack's console output: `002 "site1" #1: initiating IKEv1 Main Mode
-  // connection`, a three-digit reply code before pluto's own prefix.
-  if (s.size() > pos + 5 && is_digit(s[pos]) && is_digit(s[pos + 1]) && is_digit(s[pos + 2]) && s[pos + 3] == ' ' &&
-      (s[pos + 4] == '"' || s.substr(pos + 4, 12) == "packet from " || s.substr(pos + 4, 8) == "ERROR: \"")) {
-    size_t after = pos + 4;
-    LineInfo whack;
-    read_message(s, after, whack);
-    if (whack.dialect == Dialect::pluto) {
-      whack.format = Format::whack;
-      return whack;
-    }
+  for (Recogniser recognise : kRecognisers) {
+    LineInfo attempt;
+    if (recognise(s, pos, attempt)) return attempt;
   }
   read_message(s, pos, info);
   return info;

@@ -12,8 +12,10 @@ namespace ikelab::diag {
 // each line `NNN "conn" #N: message` with whack's numeric reply code.
 // filelog_json: strongSwan 6's file log with `json = yes`, one JSON object a
 // line (its message is the raw, still escaped, "msg" value).
-enum class Format { unknown, filelog, syslog, journald, console, livelog, pluto, logcat, filelog_json, whack };
-inline constexpr size_t kFormatCount = static_cast<size_t>(Format::whack) + 1;
+// gui: a GUI's log view copied as text (OPNsense/pfSense: time, columns
+// separated by tabs or '|', `charon`, the message).
+enum class Format { unknown, filelog, syslog, journald, console, livelog, pluto, logcat, filelog_json, whack, gui };
+inline constexpr size_t kFormatCount = static_cast<size_t>(Format::gui) + 1;
 const char* format_name(Format format);
 
 enum class Dialect { unknown, charon, pluto };

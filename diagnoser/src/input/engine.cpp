@@ -1,5 +1,7 @@
 #include "diagnoser/src/input/engine.hpp"
 
+#include "diagnoser/src/input/paste_repair.hpp"
+
 #include "diagnoser/src/input/scanner.hpp"
 #include "diagnoser/src/tracking/tracker.hpp"
 #include "diagnoser/src/tracking/verdict.hpp"
@@ -296,6 +298,20 @@ SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& 
   Fd fd(raw_fd);
   std::string buffer(std::max(kReadBytes, kSampleBytes), '\0');
   size_t got = read_some(fd.get(), buffer.data(), kSampleBytes, name);
+  if (looks_pasted(std::string_view(buffer.data(), got))) {
+    // A paste from a forum or mail (small): read whole, repaired, scanned from memory.
+    std::string text(buffer.data(), got);
+    for (;;) {
+      size_t n = read_some(fd.get(), buffer.data(), kReadBytes, name);
+      if (n == 0) break;
+      text.append(buffer.data(), n);
+    }
+    std::vector<Attempt> attempts;
+    SampleFacts facts = scan_text(catalogue, text, [&](Attempt&& a) { attempts.push_back(std::move(a)); });
+    if (on_facts) on_facts(facts);
+    for (auto& a : attempts) sink(std::move(a));
+    return facts;
+  }
   SampleFacts facts = inspect_sample(std::string_view(buffer.data(), got));
   if (on_facts) on_facts(facts);
 
@@ -330,7 +346,15 @@ SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& 
 }
 
 SampleFacts scan_text(const Catalogue& catalogue, std::string_view text, const std::function<void(Attempt&&)>& sink) {
+  // A paste is repaired first (same line count); its wrapped lines are joined.
+  std::string repaired;
+  const bool pasted = looks_pasted(text.substr(0, kSampleBytes));
+  if (pasted) {
+    repaired = repair_paste(text);
+    text = repaired;
+  }
   SampleFacts facts = inspect_sample(text.substr(0, kSampleBytes));
+  facts.pasted = pasted;
   Tracker tracker(catalogue, sink);
   Scanner scanner(catalogue, tracker);
   scanner.set_join_wrapped(facts.join_wrapped, facts.wrap_width);

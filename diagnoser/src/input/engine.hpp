@@ -17,6 +17,7 @@ struct SampleFacts {
   bool join_wrapped = false;
   size_t wrap_width = 0;  // 95th percentile of the sample's line lengths: where a paste was wrapped
   ScanNotes notes;        // filled once the whole input is scanned
+  bool pasted = false;    // paste damage seen and undone (paste_repair.hpp)
 };
 
 // Block size for reading newest-first files backwards (default 4 MiB); tests

@@ -21,6 +21,10 @@ nlohmann::json to_json(const Diagnosis& d) {
   j["format"] = d.format;
   j["dialect"] = d.dialect;
   j["first_line"] = d.first_line;
+  if (d.excerpt) {
+    j["excerpt"] = true;
+    j["missing"] = d.missing;
+  }
   return j;
 }
 

@@ -1,5 +1,7 @@
 #include "diagnoser/src/tracking/verdict.hpp"
 
+#include "diagnoser/src/tracking/proposals.hpp"
+
 #include <algorithm>
 
 namespace ikelab::diag {
@@ -62,6 +64,57 @@ int confidence_rank(const std::string& c) { return c == "high" ? 3 : c == "mediu
 
 void add_builtin(std::vector<std::pair<std::string, std::string>>& values, const char* key, const std::string& value) {
   if (!value.empty()) values.emplace_back(key, value);
+}
+
+// The first value of capture `name` that starts with `prefix`, null if none.
+const std::string* first_capture(const Attempt& attempt, const std::string& name, std::string_view prefix) {
+  for (const auto& hit : attempt.hits)
+    for (const auto& [k, v] : hit.captures)
+      if (k == name && std::string_view(v).substr(0, prefix.size()) == prefix) return &v;
+  return nullptr;
+}
+
+// A proposal mismatch whose log holds both lists: compared by meaning. Only
+// the DH group differs: pfs_mismatch; encryption or integrity too:
+// esp_proposal_mismatch (a responder that also asks for a DH group is not
+// a PFS problem then). The summary names what differs, the fix the peer's
+// proposal in configuration syntax.
+void compare_by_meaning(const Catalogue& catalogue, const Attempt& attempt, Diagnosis& d) {
+  const bool ike = d.fault == "ike_proposal_mismatch";
+  if (!ike && d.fault != "esp_proposal_mismatch" && d.fault != "pfs_mismatch") return;
+  const std::string_view protocol = ike ? "IKE:" : "ESP:";
+  const std::string* received = first_capture(attempt, "received", protocol);
+  const std::string* configured = first_capture(attempt, "configured", protocol);
+  if (!received || !configured) return;
+  const ProposalDiff diff = compare_proposals(*received, *configured);
+  if (!diff.compared || diff.differing.empty()) return;
+  const std::string fault = ike ? d.fault : diff.only_dh() ? "pfs_mismatch" : "esp_proposal_mismatch";
+  if (fault != d.fault) {  // the rule went by the first line that matched; the lists say otherwise
+    d.fault = fault;
+    d.summary = fault == "pfs_mismatch" ? "the ESP proposals would match but for the DH group (PFS)"
+                                        : "no common ESP proposal (more than the DH group differs)";
+    auto fix = catalogue.fault_fix.find(fault);
+    if (fix != catalogue.fault_fix.end()) d.fix = fix->second;
+  }
+  d.summary += "; what differs: " + diff.summary;
+  if (diff.offered.empty()) return;
+  d.fix += ike ? " For this host to accept the peer's proposal: swanctl.conf proposals = " + diff.offered +
+                     " (ipsec.conf ike=" + diff.offered + ")."
+               : " For this host to accept the peer's proposal: swanctl.conf esp_proposals = " + diff.offered +
+                     " (ipsec.conf esp=" + diff.offered + ").";
+}
+
+// An attempt whose start the log does not hold is an excerpt: say what a
+// longer log would add.
+void note_excerpt(const Attempt& attempt, Diagnosis& d) {
+  if (attempt.started || attempt.daemon) return;
+  d.excerpt = true;
+  d.missing.push_back("the attempt's first line (initiating / is initiating / responding to ...)");
+  if (!attempt.terminal && d.fault == "none") d.missing.push_back("the attempt's end (established, failed or deleted)");
+  if (d.role == Role::unknown) d.missing.push_back("which side this host was (initiator or responder)");
+  if (!d.ike_version) d.missing.push_back("the IKE version");
+  if (d.connection.empty()) d.missing.push_back("the connection's name");
+  if (d.remote.empty()) d.missing.push_back("the peer's address");
 }
 
 }  // namespace
@@ -192,6 +245,8 @@ Diagnosis decide(const Catalogue& catalogue, const Attempt& attempt, const std::
     evidence = kept;
   }
   for (size_t i : evidence) d.evidence.push_back({file, attempt.hits[i].line, attempt.hits[i].text});
+  compare_by_meaning(catalogue, attempt, d);
+  note_excerpt(attempt, d);
   return d;
 }
 

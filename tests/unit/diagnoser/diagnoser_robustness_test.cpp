@@ -1,5 +1,5 @@
 // Bad input never crashes, hangs or fails the run: random bytes, a 10 MB
-// line, truncated lines, empty input, invalid UTF-8.
+// line, truncated lines, empty input, invalid UTF-8, the real-log corpus mangled.
 #include "test_support.hpp"
 
 #include <random>
@@ -101,6 +101,39 @@ TEST(Robustness, WallClockSettlesAnAttemptOnlyAfterQuiet) {
   EXPECT_EQ(out[0].fault, "psk_mismatch");
   stream.finish();
   EXPECT_EQ(out.size(), 1u);
+}
+
+// The real-log corpus (tests/data/real: logs people pasted in public threads,
+// with their paste damage), whole and mangled: cut at every tenth byte, its
+// lines reversed, every line halved, bytes flipped. Each gives diagnoses with
+// valid JSON, from memory and through the file reader, never a crash or hang.
+TEST(Robustness, RealCorpusWholeAndMangled) {
+  const auto real = kData / "real";
+  if (!std::filesystem::is_directory(real)) GTEST_SKIP() << "no corpus";
+  std::mt19937 rng(7);
+  size_t logs = 0;
+  TempDir dir;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(real)) {
+    if (!e.is_regular_file() || e.path().extension() != ".txt") continue;
+    const std::string text = read_file(e.path());
+    std::vector<std::string> variants = {text, text.substr(0, text.size() * 9 / 10)};
+    auto lines = lines_of(text);
+    std::string reversed, halved, flipped = text;
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it) reversed += *it + "\n";
+    for (const auto& l : lines) halved += l.substr(0, l.size() / 2) + "\n";
+    for (size_t i = 0; i < flipped.size(); i += 1 + rng() % 50) flipped[i] = static_cast<char>(rng());
+    variants.insert(variants.end(), {reversed, halved, flipped});
+    for (const auto& v : variants) {
+      auto from_text = diagnose_text(v, "paste", catalogue());
+      EXPECT_TRUE(nlohmann::json::accept(dump_json(to_json(from_text)))) << e.path();
+      for (const auto& d : from_text) EXPECT_FALSE(d.fault.empty()) << e.path();
+      auto file = dir.write("variant.log", v);
+      auto from_file = diagnose_files({file}, catalogue());
+      EXPECT_EQ(from_file.size(), from_text.size()) << e.path();
+    }
+    ++logs;
+  }
+  EXPECT_GT(logs, 0u);
 }
 
 }  // namespace

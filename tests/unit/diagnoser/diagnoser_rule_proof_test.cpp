@@ -1,6 +1,7 @@
 // Every rule of the catalogue is proven by a log a real daemon wrote: the
-// test diagnoses every log under tests/data/logs (the lab's captures) and
-// tests/data/seeds (the vendor guides' excerpts), each alone and each lab
+// test diagnoses every log under tests/data/logs (the lab's captures),
+// tests/data/seeds (the vendor guides' excerpts) and tests/data/real (logs
+// users posted in public threads, log.txt / peer_log.txt), each alone and each lab
 // case's two logs as a pair, and collects the rules that decided a diagnosis
 // (Diagnosis::rule). A rule no real log uses fails the test until a real log
 // proves it or the rule says why the lab cannot produce one
@@ -23,10 +24,11 @@ std::string rule_name(const Rule& rule) {
 
 std::vector<std::filesystem::path> real_logs() {
   std::vector<std::filesystem::path> out;
-  for (const char* folder : {"logs", "seeds"}) {
+  for (const char* folder : {"logs", "seeds", "real"}) {
     if (!std::filesystem::is_directory(kData / folder)) continue;
+    const std::string extension = std::string(folder) == "real" ? ".txt" : ".log";
     for (const auto& e : std::filesystem::recursive_directory_iterator(kData / folder))
-      if (e.is_regular_file() && e.path().extension() == ".log") out.push_back(e.path());
+      if (e.is_regular_file() && e.path().extension() == extension) out.push_back(e.path());
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -1,0 +1,58 @@
+// Proposals compared by meaning (diagnoser/proposals.hpp), on the proposal
+// lists of lab captures (tests/data/logs, charon 5.9.8).
+#include "test_support.hpp"
+
+#include "diagnoser/proposals.hpp"
+
+namespace ikelab::diag::test {
+namespace {
+
+// The list after `<which> proposals: ` in a captured log.
+std::string proposals_in(const std::string& log, const std::string& which) {
+  const std::string key = which + " proposals: ";
+  for (const auto& line : lines_of(read_file(kData / "logs" / log))) {
+    auto at = line.find(key);
+    if (at != std::string::npos) return line.substr(at + key.size());
+  }
+  return {};
+}
+
+TEST(Proposals, EspMismatchNamesEncryptionAndIntegrity) {
+  const std::string log = "esp_proposal_mismatch/ike2/responder.log";
+  const auto diff = compare_proposals(proposals_in(log, "received"), proposals_in(log, "configured"));
+  ASSERT_TRUE(diff.compared);
+  EXPECT_EQ(diff.differing, (std::vector<Component>{Component::encryption, Component::integrity}));
+  EXPECT_FALSE(diff.only_dh());
+  EXPECT_EQ(diff.summary,
+            "encryption: peer offers AES_CBC_256, this host accepts AES_CBC_128; integrity: peer offers "
+            "HMAC_SHA2_512_256, this host accepts HMAC_SHA2_256_128");
+  EXPECT_EQ(diff.offered, "aes256-sha512");
+}
+
+TEST(Proposals, IkeMismatchNamesEveryComponent) {
+  const std::string log = "ike_proposal_mismatch/ike2/responder.log";
+  const auto diff = compare_proposals(proposals_in(log, "received"), proposals_in(log, "configured"));
+  ASSERT_TRUE(diff.compared);
+  EXPECT_EQ(diff.differing.size(), 4u);
+  EXPECT_EQ(diff.offered, "aes256-sha512-prfsha512-modp4096");
+}
+
+TEST(Proposals, OnlyTheDhGroupDiffering) {
+  // The lab's ESP list with and without a DH group: a PFS difference only.
+  const std::string log = "esp_proposal_mismatch/ike2/responder.log";
+  const std::string without = proposals_in(log, "configured");  // ESP:AES_CBC_128/HMAC_SHA2_256_128/NO_EXT_SEQ
+  ASSERT_EQ(without.find("/NO_EXT_SEQ"), without.size() - 11);
+  const std::string with = without.substr(0, without.size() - 11) + "/MODP_2048/NO_EXT_SEQ";
+  const auto diff = compare_proposals(without, with);
+  EXPECT_TRUE(diff.only_dh());
+  EXPECT_EQ(diff.summary, "DH group: peer offers none, this host accepts MODP_2048");
+  EXPECT_TRUE(compare_proposals(without, without).differing.empty());
+}
+
+TEST(Proposals, UnparsableListsAreNotCompared) {
+  EXPECT_FALSE(compare_proposals("", "ESP:AES_CBC_128").compared);
+  EXPECT_TRUE(parse_proposals("garbage, more garbage").empty());
+}
+
+}  // namespace
+}  // namespace ikelab::diag::test
