@@ -23,6 +23,8 @@ packages=(
   libstrongswan-standard-plugins libcharon-extauth-plugins
   # benchmarks
   time jq
+  # ikelab corpus: the lab test validates manifest lines against docs/corpus-manifest.schema.json
+  python3-jsonschema
 )
 
 missing=()
