@@ -1,8 +1,8 @@
 // `ikelab corpus check DIR [--junit FILE]`: the diagnoser against a whole
 // corpus's labels (which come from expected/, never from the diagnoser).
-#include "harness/case_check.hpp"
-#include "harness/diagnose_logs.hpp"
-#include "harness/text_file.hpp"
+#include "lab/run/case_check.hpp"
+#include "lab/run/diagnose_logs.hpp"
+#include "base/text_file.hpp"
 #include "lab/corpus/corpus_run.hpp"
 #include "lab/corpus/manifest.hpp"
 

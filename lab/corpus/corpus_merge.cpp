@@ -1,5 +1,5 @@
 // `ikelab corpus merge OUT PART...`: shards of one corpus into one folder.
-#include "harness/text_file.hpp"
+#include "base/text_file.hpp"
 #include "lab/corpus/corpus_run.hpp"
 
 #include <fmt/format.h>

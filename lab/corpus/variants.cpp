@@ -1,7 +1,7 @@
 #include "lab/corpus/variants.hpp"
 
-#include "harness/lab_addresses.hpp"
-#include "harness/scenario_values.hpp"
+#include "lab/scenario/lab_addresses.hpp"
+#include "lab/scenario/scenario_values.hpp"
 #include "lab/corpus/prng.hpp"
 
 #include <fmt/format.h>

@@ -10,7 +10,7 @@
 // A variant that cannot keep the fault is not drawn (nullopt): a scenario
 // whose fault has no entry gets variant 1 only, the scenario as written.
 
-#include "harness/scenario.hpp"
+#include "lab/scenario/scenario.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 // Every rendering of a log the lab captured (tests/data/logs: real charon and
 // pluto logs) keeps every message of the daemon in order and gives the
 // diagnoser the same faults as the captured log.
-#include "diagnoser/diagnoser.hpp"
+#include "ikelab/diagnoser.hpp"
 #include "lab/corpus/renderings.hpp"
 
 #include <gtest/gtest.h>

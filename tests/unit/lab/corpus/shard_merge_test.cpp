@@ -1,7 +1,7 @@
 // --shard K/N splits the planned cases into disjoint parts that together are
 // all of them; `corpus merge` refuses parts of other arguments or that overlap.
 #include "lab/corpus/corpus_run.hpp"
-#include "tests/temp_dir.hpp"
+#include "base/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

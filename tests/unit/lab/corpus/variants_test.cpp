@@ -1,10 +1,10 @@
 // Corpus variants drawn from corpus/variants.yaml and the real scenarios:
 // deterministic from the seed, different from each other, and keeping each
 // scenario's fault true (checked on the resolved settings the daemons get).
-#include "harness/render.hpp"
-#include "harness/scenario.hpp"
+#include "lab/daemons/charon/render_swanctl.hpp"
+#include "lab/scenario/scenario.hpp"
 #include "lab/corpus/variants.hpp"
-#include "tests/temp_dir.hpp"
+#include "base/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
