@@ -36,7 +36,8 @@ std::pair<int, int> parse_shard(const std::string& text) {
   const auto slash = text.find('/');
   int k = 0, n = 0;
   try {
-    if (slash == std::string::npos) throw std::invalid_argument(text);
+    if (slash == std::string::npos || text.find_first_not_of("0123456789/") != std::string::npos)
+      throw std::invalid_argument(text);
     size_t used_k = 0, used_n = 0;
     k = std::stoi(text.substr(0, slash), &used_k);
     n = std::stoi(text.substr(slash + 1), &used_n);
@@ -198,13 +199,6 @@ Labels labels_of(const std::optional<harness::ScenarioExpectations>& expected, i
 std::string finalize_case(const CaseWork& work, const harness::CaseResult& result, const harness::Scenario& scenario,
                           const std::optional<harness::ScenarioExpectations>& expected, const CorpusOptions& options,
                           const std::vector<std::string>& formats) {
-  const auto verdict = harness::judge_outcome(expected, result.ike_version, result.outcome);
-  if (!verdict.pass) {
-    std::string reason = fmt::format("outcome: {}", verdict.reason);
-    if (!result.detail.empty()) reason += " (" + result.detail.substr(0, result.detail.find('\n')) + ")";
-    write_atomically(work.dir / "left-out.json", nlohmann::json{{"case", work.plan.id()}, {"reason", reason}}.dump() + "\n");
-    return reason;
-  }
   // Configs: secrets redacted, this run's paths normalised.
   for (const char* side : {"initiator", "responder"})
     for (const char* name : {"swanctl.conf", "strongswan.conf", "ipsec.conf"}) {
@@ -212,6 +206,13 @@ std::string finalize_case(const CaseWork& work, const harness::CaseResult& resul
       std::error_code ec;
       if (fs::exists(file, ec)) harness::write_text_file(file, clean_config(harness::read_text_file(file)));
     }
+  const auto verdict = harness::judge_outcome(expected, result.ike_version, result.outcome);
+  if (!verdict.pass) {
+    std::string reason = fmt::format("outcome: {}", verdict.reason);
+    if (!result.detail.empty()) reason += " (" + result.detail.substr(0, result.detail.find('\n')) + ")";
+    write_atomically(work.dir / "left-out.json", nlohmann::json{{"case", work.plan.id()}, {"reason", reason}}.dump() + "\n");
+    return reason;
+  }
   const std::string log_name = work.variant.log_level == "cfg2"   ? "charon-cfg2.log"
                                : work.variant.log_level == "ike2" ? "charon-ike2.log"
                                                                   : "charon.log";
@@ -403,8 +404,8 @@ int run_corpus(const CorpusOptions& options) {
     to_run.push_back(i);
   }
   const size_t already = work.size() - to_run.size();
-  fmt::print(stderr, "ikelab corpus: {} cases in this {}({} planned), {} already done, {} to run at -j {}\n", work.size(),
-             options.shard_count > 1 ? fmt::format("shard {}/{} ", options.shard_index, options.shard_count) : "",
+  fmt::print(stderr, "ikelab corpus: {} cases{} ({} planned), {} already done, {} to run at -j {}\n", work.size(),
+             options.shard_count > 1 ? fmt::format(" in shard {}/{}", options.shard_index, options.shard_count) : "",
              planned_total, already, to_run.size(), options.jobs);
 
   netns::install_interrupt_handler();

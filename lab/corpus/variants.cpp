@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
 namespace ikelab::corpus {
@@ -107,14 +108,37 @@ std::string check_domain(std::string_view name) {
 
 std::string check_plain_text(std::string_view value) { return harness::values::check_text(value); }
 
-SubnetPool subnet_pool(const Reader& r, const YAML::Node& node, const std::string& what) {
-  r.only(node, what, {"prefix", "bits"});
-  SubnetPool pool;
-  pool.prefix = r.scalar(r.key(node, "prefix", what), what + ".prefix");
-  pool.bits = r.number(r.key(node, "bits", what), what + ".bits", 24, 24);
-  if (auto why = harness::values::check_subnet(pool.prefix + ".0.0/16"); !why.empty())
-    r.fail(node, fmt::format("{}.prefix '{}' must be two octets such as 10.1 ({})", what, pool.prefix, why));
-  return pool;
+// "a.b.c.d/n" as (network, prefix length); nullopt when not IPv4.
+std::optional<std::pair<std::uint32_t, int>> ipv4_subnet(const std::string& text) {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  int bits = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%u.%u.%u.%u/%d%c", &a, &b, &c, &d, &bits, &tail) != 5 || a > 255 || b > 255 ||
+      c > 255 || d > 255 || bits < 0 || bits > 32)
+    return std::nullopt;
+  return std::pair{(a << 24) | (b << 16) | (c << 8) | d, bits};
+}
+
+bool overlaps(const std::pair<std::uint32_t, int>& x, const std::pair<std::uint32_t, int>& y) {
+  const int bits = std::min(x.second, y.second);
+  const std::uint32_t mask = bits == 0 ? 0 : ~std::uint32_t{0} << (32 - bits);
+  return (x.first & mask) == (y.first & mask);
+}
+
+// Subnets (IPv4); `holds`: each must contain this address, `avoid`: none may overlap these.
+std::vector<std::string> subnet_list(const Reader& r, const YAML::Node& node, const std::string& what, const char* holds,
+                                     const std::vector<std::string>& avoid) {
+  auto list = r.list(node, what, harness::values::check_subnet);
+  for (size_t i = 0; i < list.size(); ++i) {
+    auto subnet = ipv4_subnet(list[i]);
+    if (!subnet) r.fail(node[i], fmt::format("{}: '{}' must be an IPv4 subnet", what, list[i]));
+    if (holds && !overlaps(*subnet, *ipv4_subnet(std::string(holds) + "/32")))
+      r.fail(node[i], fmt::format("{}: '{}' must hold the host's inner address {}", what, list[i], holds));
+    for (const auto& other : avoid)
+      if (overlaps(*subnet, *ipv4_subnet(other)))
+        r.fail(node[i], fmt::format("{}: '{}' overlaps the responder's {}", what, list[i], other));
+  }
+  return list;
 }
 
 DimensionModes modes(const Reader& r, const YAML::Node& node, const std::string& what) {
@@ -214,11 +238,11 @@ VariantRules load_variant_rules(const std::filesystem::path& file) {
       r.number(r.key(per_side, "max", "proposals_per_side"), "proposals_per_side.max", p.proposals.per_side_min, 8);
   const YAML::Node subnets = r.key(pools, "subnets", "pools");
   r.only(subnets, "subnets", {"initiator", "responder", "outside"});
-  p.initiator_subnets = subnet_pool(r, r.key(subnets, "initiator", "subnets"), "subnets.initiator");
-  p.responder_subnets = subnet_pool(r, r.key(subnets, "responder", "subnets"), "subnets.responder");
-  p.outside_subnets = subnet_pool(r, r.key(subnets, "outside", "subnets"), "subnets.outside");
-  if (p.outside_subnets.prefix == p.responder_subnets.prefix || p.initiator_subnets.prefix == p.responder_subnets.prefix)
-    r.fail(subnets, "the initiator's, the responder's and the outside subnets need three different prefixes");
+  p.initiator_subnets = subnet_list(r, r.key(subnets, "initiator", "subnets"), "subnets.initiator",
+                                    harness::lab_addresses::initiator_inner_address, {});
+  p.responder_subnets = subnet_list(r, r.key(subnets, "responder", "subnets"), "subnets.responder",
+                                    harness::lab_addresses::responder_inner_address, {});
+  p.outside_subnets = subnet_list(r, r.key(subnets, "outside", "subnets"), "subnets.outside", nullptr, p.responder_subnets);
   // Long enough never to be reached within a case (its deadline is at most minutes).
   p.ike_lifetimes = r.numbers(r.key(pools, "ike_lifetimes", "pools"), "ike_lifetimes", 600, 86400);
   p.child_lifetimes = r.numbers(r.key(pools, "child_lifetimes", "pools"), "child_lifetimes", 600, 86400);
@@ -309,9 +333,6 @@ struct Drawer {
     return pool;
   }
 
-  std::string subnet(const SubnetPool& pool) {
-    return fmt::format("{}.{}.0/{}", pool.prefix, rng.below(256), pool.bits);
-  }
 };
 
 bool sets_any(const HostSettings& h, bool id, bool secret, bool ike, bool esp, bool ts) {
@@ -427,8 +448,8 @@ std::optional<Variant> draw_variant(const Scenario& scenario, int ike_version, i
     };
     if (!draw_proposals("ike_proposals", true) || !draw_proposals("esp_proposals", false)) return std::nullopt;
     // subnets
-    const std::string init_net = d.subnet(p.initiator_subnets), resp_net = d.subnet(p.responder_subnets);
-    const std::string outside = d.subnet(p.outside_subnets);
+    const std::string init_net = d.rng.pick(p.initiator_subnets), resp_net = d.rng.pick(p.responder_subnets);
+    const std::string outside = d.rng.pick(p.outside_subnets);
     const std::string sm = mode("subnets");
     const bool ts_touched = sets_any(scenario.initiator, false, false, false, false, true) ||
                             sets_any(scenario.responder, false, false, false, false, true);

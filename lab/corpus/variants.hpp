@@ -28,11 +28,6 @@ struct VariantError : std::runtime_error {
   using std::runtime_error::runtime_error;  // "FILE:LINE:COLUMN: why"
 };
 
-struct SubnetPool {
-  std::string prefix;  // "10.1": the subnets are PREFIX.N.0/bits
-  int bits = 24;
-};
-
 struct ProposalPools {
   // kind (modern | legacy) -> IKE version -> proposals
   std::map<std::string, std::map<int, std::vector<std::string>>> ike;
@@ -45,7 +40,7 @@ struct VariantPools {
   std::vector<std::string> identity_types;  // fqdn | user_fqdn | ip | key_id | dn
   std::vector<std::string> domains, dn_organisations;
   ProposalPools proposals;
-  SubnetPool initiator_subnets, responder_subnets, outside_subnets;
+  std::vector<std::string> initiator_subnets, responder_subnets, outside_subnets;
   std::vector<int> ike_lifetimes, child_lifetimes, dpd_delays;
   std::vector<std::string> log_levels;  // default | cfg2 | ike2
   int psk_min = 16, psk_max = 40;

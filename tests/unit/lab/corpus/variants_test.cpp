@@ -114,8 +114,13 @@ TEST(Variants, KeepTheFaultTrue) {
       auto [ti, tr] = draw("ts_mismatch");
       ASSERT_EQ(ti.remote_ts.size(), 1u);
       ASSERT_EQ(tr.local_ts.size(), 1u);
-      // 10.9.N.0/24 never overlaps 10.2.M.0/24: no narrowing can make them meet.
-      EXPECT_NE(ti.remote_ts[0].substr(0, 5), tr.local_ts[0].substr(0, 5));
+      // The outside subnets never overlap the responder's (checked when the file is loaded):
+      // no narrowing can make them meet.
+      const auto& pools = rules().pools;
+      EXPECT_NE(std::find(pools.outside_subnets.begin(), pools.outside_subnets.end(), ti.remote_ts[0]),
+                pools.outside_subnets.end());
+      EXPECT_NE(std::find(pools.responder_subnets.begin(), pools.responder_subnets.end(), tr.local_ts[0]),
+                pools.responder_subnets.end());
       EXPECT_EQ(ti.local_ts, tr.remote_ts);
 
       auto [ii, ir] = draw("ike_proposal_mismatch");
@@ -182,6 +187,12 @@ TEST(VariantRulesFile, ErrorsNameFileAndLine) {
   EXPECT_THROW(load_variant_rules(write(bad)), VariantError);
   bad = text;
   bad.replace(bad.find("[net1,"), 6, "[\"net 1\",");
+  EXPECT_THROW(load_variant_rules(write(bad)), VariantError);
+  bad = text;  // a local subnet without the host's inner address: charon could not route its policy
+  bad.replace(bad.find("[10.1.0.0/24,"), 13, "[10.1.5.0/24,");
+  EXPECT_THROW(load_variant_rules(write(bad)), VariantError);
+  bad = text;  // an outside subnet that overlaps the responder's: no ts_mismatch
+  bad.replace(bad.find("outside: [10.9.0.0/24,"), 22, "outside: [10.2.0.0/25,");
   EXPECT_THROW(load_variant_rules(write(bad)), VariantError);
 }
 
