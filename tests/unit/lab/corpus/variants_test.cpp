@@ -146,6 +146,23 @@ TEST(Variants, IkeV1NeverGetsAnAeadIkeProposal) {
     }
 }
 
+// The proposal pools are charon's: a pluto peer keeps the scenario's own proposals.
+TEST(Variants, PlutoPeersKeepTheScenariosProposals) {
+  for (const char* name : {"pluto_baseline_psk", "pluto_resp_ike_proposal_mismatch"})
+    for (int index = 1; index <= 10; ++index) {
+      auto s = scenario(name);
+      auto v = draw_variant(s, 2, index, 7, rules());
+      ASSERT_TRUE(v) << name;
+      for (auto side : {Side::initiator, Side::responder}) {
+        EXPECT_EQ(harness::resolve_host(v->scenario, side, 2).ike_proposals, harness::resolve_host(s, side, 2).ike_proposals)
+            << name;
+        EXPECT_EQ(harness::resolve_host(v->scenario, side, 2).esp_proposals, harness::resolve_host(s, side, 2).esp_proposals)
+            << name;
+      }
+      EXPECT_NE(harness::resolve_host(v->scenario, Side::initiator, 2).connection, "") << name;
+    }
+}
+
 TEST(Variants, SecretsAreRedactedInTheSettings) {
   auto v = draw_variant(scenario("psk_mismatch"), 2, 1, 7, rules());
   ASSERT_TRUE(v);
