@@ -211,3 +211,16 @@ TEST(PeerArtefacts, PlutoKeepsWhackOutputNeverSecrets) {
   }
   EXPECT_TRUE(whack);
 }
+
+// A charon initiator keeps what swanctl --initiate printed (its console output).
+TEST(PeerArtefacts, CharonKeepsSwanctlInitiateOutput) {
+  RenderedHost host;
+  PeerFiles files;
+  files.dir = "/case/initiator";
+  files.paths.confdir = "/case/initiator/swanctl";
+  files.paths.logdir = "/case/initiator/log";
+  bool swanctl = false;
+  for (const auto& [from, to] : peer_artefacts(host, files))
+    if (to == "swanctl-initiate.txt") swanctl = from == swanctl_output_file(files);
+  EXPECT_TRUE(swanctl);
+}
