@@ -27,6 +27,8 @@ packages=(
   clang libclang-rt-dev
   # the Debian 13 roots of the newer daemons (scripts/install-trixie-root.sh)
   mmdebstrap
+  # ikelab corpus: the lab test validates manifest lines against docs/corpus-manifest.schema.json
+  python3-jsonschema
 )
 
 missing=()

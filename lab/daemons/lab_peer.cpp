@@ -29,6 +29,20 @@ bool any_line_since(const LogFollower& log, size_t mark, std::initializer_list<s
   return false;
 }
 
+// A tool's console output on the initiator (`swanctl --initiate`, `whack
+// --initiate`), kept as a case artefact. It never holds a secret (the tools
+// print only log and status lines); the case's secrets are still redacted,
+// as everything the lab writes outside the config files is.
+void save_console_output(const CaseConfig& config, const fs::path& file, const std::string& output) {
+  auto secrets = secrets_of(config.initiator);
+  for (auto& s : secrets_of(config.responder)) secrets.push_back(std::move(s));
+  try {
+    write_text_file(file, redact(output, secrets));
+  } catch (const std::exception&) {
+    // an artefact only: the case does not depend on it
+  }
+}
+
 class CharonPeer final : public LabPeer {
  public:
   CharonPeer(const std::string& netns, const PeerFiles& files, const DaemonBuild& build, const CaseConfig& config,
@@ -68,6 +82,7 @@ class CharonPeer final : public LabPeer {
       result.interrupted = true;
       return result;
     }
+    save_console_output(config_, swanctl_output_file(files_), r.output);
     if (r.timed_out) {
       result.problem = tool_problem("swanctl --initiate", r);
       return result;
@@ -225,18 +240,8 @@ class PlutoPeer final : public LabPeer {
   PlutoControl control() const { return PlutoControl{netns_, daemon_.ctl_socket(), daemon_.paths().system_root}; }
 
   // What `whack --initiate` printed (pluto's console output, the text a user
-  // pastes from `ipsec auto --up`), kept as a case artefact. It never holds a
-  // secret (pluto sends only status lines); the case's secrets are still
-  // redacted, as everything the lab writes outside the config files is.
-  void save_whack_output(const std::string& output) const {
-    auto secrets = secrets_of(config_.initiator);
-    for (auto& s : secrets_of(config_.responder)) secrets.push_back(std::move(s));
-    try {
-      write_text_file(whack_output_file(files_), redact(output, secrets));
-    } catch (const std::exception&) {
-      // an artefact only: the case does not depend on it
-    }
-  }
+  // pastes from `ipsec auto --up`), kept as a case artefact.
+  void save_whack_output(const std::string& output) const { save_console_output(config_, whack_output_file(files_), output); }
 
   // pluto.ctl answers before pluto has listened on its interfaces; a whack
   // --initiate then only gets `024 need --listen before --initiate` (seen
@@ -279,6 +284,7 @@ class PlutoPeer final : public LabPeer {
 }  // namespace
 
 fs::path whack_output_file(const PeerFiles& files) { return files.paths.logdir / "whack-initiate.txt"; }
+fs::path swanctl_output_file(const PeerFiles& files) { return files.paths.logdir / "swanctl-initiate.txt"; }
 
 fs::path peer_log_file(const RenderedHost& host, const PeerFiles& files) {
   return files.paths.logdir / (host.implementation == Implementation::libreswan ? "pluto.log" : "charon.log");
@@ -295,6 +301,8 @@ std::vector<std::pair<fs::path, std::string>> peer_artefacts(const RenderedHost&
   return {{log / "charon.log", "charon.log"},
           {log / "charon-cfg2.log", "charon-cfg2.log"},
           {log / "charon.json.log", "charon.json.log"},  // strongSwan 6 only (json = yes)
+          {log / "charon-ike2.log", "charon-ike2.log"},              // only with HostSettings::ike2_log
+          {swanctl_output_file(files), "swanctl-initiate.txt"},  // an initiator only
           {log / "charon.stdout", "charon.stdout"},
           {files.dir / "strongswan.conf", "strongswan.conf"},
           {files.paths.confdir / "swanctl.conf", "swanctl.conf"}};

@@ -77,6 +77,8 @@ class LabPeer {
 std::filesystem::path peer_log_file(const RenderedHost& host, const PeerFiles& files);
 // A pluto initiator's `whack --initiate` output (its console output).
 std::filesystem::path whack_output_file(const PeerFiles& files);
+// A charon initiator's `swanctl --initiate` output (its console output).
+std::filesystem::path swanctl_output_file(const PeerFiles& files);
 // Files worth keeping with a case's artefacts: (source, name in the artefact
 // dir). Never a file holding a secret.
 std::vector<std::pair<std::filesystem::path, std::string>> peer_artefacts(const RenderedHost& host,

@@ -169,6 +169,7 @@ struct Runner {
   Runner(const CaseRequest& r, const CaseOptions& o) : request(r), options(o) {
     result.scenario = r.scenario;
     result.ike_version = r.ike_version;
+    result.tag = r.tag;
     result.run_id = id.str();
   }
 

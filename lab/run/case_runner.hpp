@@ -23,6 +23,11 @@ struct CaseRequest {
   std::string scenario;
   int ike_version = 2;
   RenderCase render;
+  // Several cases of one scenario and IKE version (corpus variants): where
+  // its artefacts go below LabRunOptions::out_dir (default
+  // <scenario>/ike<N>) and a tag the result carries back.
+  std::filesystem::path artefacts_subdir;
+  std::string tag;
 };
 
 struct CaseOptions {
@@ -47,6 +52,7 @@ struct KeptCase {
 struct CaseResult {
   std::string scenario;
   int ike_version = 2;
+  std::string tag;  // CaseRequest::tag
   Outcome outcome = Outcome::error;
   std::string detail;  // why (errors: with the daemon's output); never holds secrets
   double seconds = 0;

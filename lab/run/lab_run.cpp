@@ -48,7 +48,10 @@ std::vector<CaseResult> run_cases(const std::vector<CaseRequest>& cases, const L
       case_options.keep = options.keep;
       case_options.keep_secrets = options.keep_secrets;
       if (options.out_dir)
-        case_options.artefacts_dir = *options.out_dir / request.scenario / fmt::format("ike{}", request.ike_version);
+        case_options.artefacts_dir = *options.out_dir / (request.artefacts_subdir.empty()
+                                                              ? std::filesystem::path(request.scenario) /
+                                                                    fmt::format("ike{}", request.ike_version)
+                                                              : request.artefacts_subdir);
       CaseResult result = run_case(request, case_options);
       std::lock_guard lock(mutex);
       results[index] = std::move(result);

@@ -75,6 +75,13 @@ struct HostSettings {
   std::optional<std::string> signature_hash;
   // EAP method (user_auth: eap): md5 | mschapv2; the server asks for it, the client accepts only it.
   std::optional<std::string> eap_method;
+  // Names of the connection and its child (base: site1 / net1); corpus
+  // variants draw them (lab/corpus/variants.hpp).
+  std::optional<std::string> connection_name;
+  std::optional<std::string> child_name;
+  std::optional<int> ike_lifetime;    // seconds until the IKE_SA is rekeyed (base: the daemon's default)
+  std::optional<int> child_lifetime;  // seconds until the CHILD_SA is rekeyed
+  bool ike2_log = false;              // charon: a third log at `ike = 2` (charon-ike2.log)
 };
 
 struct Scenario {

@@ -95,6 +95,11 @@ HostConfig resolve_host(const Scenario& scenario, Side side, int ike_version) {
   h.dpd_timeout = s.dpd_timeout.value_or(0);
   h.signature_hash = s.signature_hash.value_or("");
   h.eap_method = s.eap_method.value_or("md5");
+  h.connection = s.connection_name.value_or(connection_name);
+  h.child = s.child_name.value_or(child_name);
+  h.ike_lifetime = s.ike_lifetime.value_or(0);
+  h.child_lifetime = s.child_lifetime.value_or(0);
+  h.ike2_log = s.ike2_log;
   return h;
 }
 
@@ -132,7 +137,9 @@ std::string render_strongswan_conf(const HostConfig& host, const HostPaths& path
   w.close();
   // One filelog section at charon's default levels; json: strongSwan 6's
   // one JSON object a line instead of a time-stamped text line.
-  const auto filelog = [&](const char* name, const char* comment, const char* file, bool json, const char* cfg) {
+  // group/level: one group raised above the default (cfg 2, ike 2), or none.
+  const auto filelog = [&](const char* name, const char* comment, const char* file, bool json, const char* group,
+                           const char* level) {
     w.open(name);
     w.comment(comment);
     w.quoted("path", (paths.logdir / file).string());
@@ -145,16 +152,19 @@ std::string render_strongswan_conf(const HostConfig& host, const HostPaths& path
     w.plain("append", "no");
     w.plain("flush_line", "yes");
     w.plain("default", "1");
-    if (cfg != nullptr) w.plain("cfg", cfg);
+    if (group != nullptr) w.plain(group, level);
     w.close();
   };
   w.open("filelog");
-  filelog("default-log", "charon's default log levels, as a stock charon.log", "charon.log", false, nullptr);
+  filelog("default-log", "charon's default log levels, as a stock charon.log", "charon.log", false, nullptr, nullptr);
   filelog("cfg2-log", "the same with cfg = 2 (selecting proposal:, configured proposals:, child config lookups)",
-          "charon-cfg2.log", false, "2");
+          "charon-cfg2.log", false, "cfg", "2");
+  if (host.ike2_log)
+    filelog("ike2-log", "the same with ike = 2 (IKE SA state changes, payload handling)", "charon-ike2.log", false,
+            "ike", "2");
   if (strongswan_major_version(host) >= 6)
     filelog("json-log", "strongSwan 6: the default levels again, one JSON object a line (json = yes)",
-            "charon.json.log", true, nullptr);
+            "charon.json.log", true, nullptr, nullptr);
   w.close();
   w.close();
   return w.str();
@@ -198,7 +208,7 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
   ConfWriter w;
   w.comment(fmt::format("rendered by ikelab: {}, IKEv{}", initiator ? "initiator" : "responder", host.ike_version));
   w.open("connections");
-  w.open(connection_name);
+  w.open(host.connection);
   w.plain("version", std::to_string(host.ike_version));
   w.quoted("local_addrs", host.local_address);
   w.quoted("remote_addrs", host.remote_address);
@@ -206,6 +216,7 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
   if (host.aggressive) w.plain("aggressive", "yes");
   if (host.dpd_delay > 0) w.plain("dpd_delay", fmt::format("{}s", host.dpd_delay));
   if (host.dpd_timeout > 0) w.plain("dpd_timeout", fmt::format("{}s", host.dpd_timeout));
+  if (host.ike_lifetime > 0) w.plain("rekey_time", fmt::format("{}s", host.ike_lifetime));
   if (host.request_virtual_ip) w.plain("vips", "0.0.0.0");
   if (!host.pool.empty()) w.plain("pools", "lab-pool");
 
@@ -245,8 +256,9 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
   }
 
   w.open("children");
-  w.open(child_name);
+  w.open(host.child);
   w.quoted("local_ts", join(host.local_ts, ","));
+  if (host.child_lifetime > 0) w.plain("rekey_time", fmt::format("{}s", host.child_lifetime));
   w.quoted("remote_ts", join(host.remote_ts, ","));
   w.quoted("esp_proposals", join(host.esp_proposals, ","));
   w.close();
@@ -305,8 +317,10 @@ CaseConfig render_case(const Scenario& scenario, int ike_version, const HostPath
   CaseConfig c;
   c.scenario = scenario.name;
   c.ike_version = ike_version;
-  c.connection = connection_name;
-  c.child = child_name;
+  // Both hosts use the same names (the runner follows one name in both logs).
+  const HostConfig names = resolve_host(scenario, Side::initiator, ike_version);
+  c.connection = names.connection;
+  c.child = names.child;
   c.action = scenario.action;
   c.deadline = scenario.deadline;
   const auto render_host = [&](Side side, const HostPaths& paths) {

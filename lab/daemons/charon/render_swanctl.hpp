@@ -22,6 +22,7 @@
 
 namespace ikelab::harness {
 
+// Base names of the connection and its child (HostSettings may name others).
 inline constexpr const char* connection_name = "site1";
 inline constexpr const char* child_name = "net1";
 
@@ -58,6 +59,11 @@ struct HostConfig {
   int dpd_timeout = 0;  // 0: charon's default
   std::string signature_hash;  // empty: any
   std::string eap_method = "md5";  // user_auth eap: md5 | mschapv2
+  std::string connection = connection_name;
+  std::string child = child_name;
+  int ike_lifetime = 0;    // 0: the daemon's default
+  int child_lifetime = 0;  // 0: the daemon's default
+  bool ike2_log = false;
 };
 
 // Base values (documented in scenarios/README.md).

@@ -265,7 +265,7 @@ RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& crede
   line("ikev1-policy", "accept");  // 4.10 drops IKEv1 by default
   line("dnssec-enable", "no");
   conf += "\n";
-  conf += fmt::format("conn {}\n", connection_name);
+  conf += fmt::format("conn {}\n", host.connection);
   line("left", host.local_address);
   line("right", host.remote_address);
   line("leftid", quoted_id(host, host.local_id, "local_id"));
@@ -333,6 +333,8 @@ RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& crede
     // ifasked) sends no certificate.
     line("rightca", "%same");
   }
+  if (host.ike_lifetime > 0) line("ikelifetime", fmt::format("{}s", host.ike_lifetime));
+  if (host.child_lifetime > 0) line("salifetime", fmt::format("{}s", host.child_lifetime));
   if (host.dpd_delay > 0) {
     line("dpddelay", fmt::format("{}s", host.dpd_delay));
     line("dpdtimeout", fmt::format("{}s", host.dpd_timeout > 0 ? host.dpd_timeout : 3 * host.dpd_delay));
@@ -359,7 +361,7 @@ RenderedPluto render_ipsec_conf(const HostConfig& host, const Credentials& crede
     out.ipsec_secrets += fmt::format("@{} : XAUTH {}\n", host.user_name, values::secret_hex(host.user_password));
   } else if (xauth) {
     out.files.emplace_back(pluto_files::xauth_passwd,
-                           xauth_passwd_line(host.user_name, host.user_password, connection_name));
+                           xauth_passwd_line(host.user_name, host.user_password, host.connection));
   }
   if (host.auth == AuthMethod::pubkey && host.credential != OwnCredential::missing) {
     out.files.emplace_back(pluto_files::raw_key, credentials.private_key(signing));

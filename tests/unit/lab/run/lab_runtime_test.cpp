@@ -280,3 +280,16 @@ TEST(SecretFiles, ConfigsKeptOutsideTheLabHaveTheirSecretsRedacted) {
   EXPECT_NE(redacted.find("id-1 = \"a\""), std::string::npos) << redacted;
   EXPECT_NE(redacted.find("site1 {"), std::string::npos) << redacted;
 }
+
+// A charon initiator keeps what swanctl --initiate printed (its console output).
+TEST(PeerArtefacts, CharonKeepsSwanctlInitiateOutput) {
+  RenderedHost host;
+  PeerFiles files;
+  files.dir = "/case/initiator";
+  files.paths.confdir = "/case/initiator/swanctl";
+  files.paths.logdir = "/case/initiator/log";
+  bool swanctl = false;
+  for (const auto& [from, to] : peer_artefacts(host, files))
+    if (to == "swanctl-initiate.txt") swanctl = from == swanctl_output_file(files);
+  EXPECT_TRUE(swanctl);
+}

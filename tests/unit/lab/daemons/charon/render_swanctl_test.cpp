@@ -319,6 +319,33 @@ TEST(RenderCase, FillsTheContract) {
   EXPECT_THROW(render_case(s, 3, paths, responder, shared_credentials()), ScenarioError);
 }
 
+// Corpus variants name the connection and child, set rekey times and ask
+// for a third log at `ike = 2`; the case carries the names to the runner.
+TEST(RenderCase, NamesLifetimesAndIke2LogFromTheHostSettings) {
+  Scenario s = scenario_named("baseline_psk");
+  for (HostSettings* h : {&s.initiator, &s.responder}) {
+    h->connection_name = "hq-branch";
+    h->child_name = "servers";
+    h->ike_lifetime = 14400;
+    h->child_lifetime = 3600;
+    h->ike2_log = true;
+  }
+  const CaseConfig c = render_case(s, 2, paths, paths, shared_credentials());
+  EXPECT_EQ(c.connection, "hq-branch");
+  EXPECT_EQ(c.child, "servers");
+  const auto v = parse_settings(c.initiator.swanctl_conf).values;
+  EXPECT_EQ(v.at("connections.hq-branch.rekey_time"), "14400s");
+  EXPECT_EQ(v.at("connections.hq-branch.children.servers.rekey_time"), "3600s");
+  EXPECT_EQ(v.count("connections.site1.version"), 0u);
+  const auto conf = parse_settings(c.initiator.strongswan_conf).values;
+  EXPECT_EQ(conf.at("charon.filelog.ike2-log.path"), "/lab/case1/i/log/charon-ike2.log");
+  EXPECT_EQ(conf.at("charon.filelog.ike2-log.ike"), "2");
+  EXPECT_EQ(parse_settings(render_case(scenario_named("baseline_psk"), 2, paths, paths, shared_credentials())
+                               .initiator.strongswan_conf)
+                .values.count("charon.filelog.ike2-log.path"),
+            0u);
+}
+
 TEST(RenderCase, AbsentDaemon) {
   Scenario s = scenario_named("baseline_psk");
   s.responder.start_daemon = false;
