@@ -8,5 +8,6 @@ namespace ikelab::cli {
 // stores the process exit code in `exit_code`.
 void add_diagnose_command(CLI::App& app, int& exit_code);
 void add_lab_commands(CLI::App& app, int& exit_code);
+void add_replay_command(CLI::App& app, int& exit_code);
 
 }  // namespace ikelab::cli

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   ikelab::cli::add_diagnose_command(app, exit_code);
   ikelab::cli::add_lab_commands(app, exit_code);
+  ikelab::cli::add_replay_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
