@@ -89,9 +89,10 @@ std::string LabMapping::address(const std::string& customer, const std::string& 
   return it->second;
 }
 
-void LabMapping::declare_subnet(const std::string& customer) {
+void LabMapping::declare_subnet(const std::string& customer, const std::string& hint) {
   if (is_wildcard(customer)) return;
   declared_subnets_.push_back(customer);
+  if (!hint.empty()) hints_.emplace(customer, hint);
   subnets_assigned_ = false;
 }
 
@@ -105,7 +106,7 @@ void LabMapping::assign_subnets() {
     if (!n) throw ReplayError(fmt::format("subnet '{}': only IPv4 subnets are replayed", s));
     items.push_back({s, *n});
   }
-  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.net.prefix < b.net.prefix; });
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.net.prefix < b.net.prefix; });
   std::vector<std::pair<Net, Net>> roots;  // customer block -> lab block
   uint64_t cursor = 10u << 24;
   subnets_.clear();
@@ -126,11 +127,28 @@ void LabMapping::assign_subnets() {
       lab = {root->second.base + (item.net.base - root->first.base), item.net.prefix};
     } else {
       if (item.net.prefix < 8) throw ReplayError(fmt::format("subnet '{}' is larger than the lab's 10.0.0.0/8", item.text));
-      uint64_t size = 1ull << (32 - item.net.prefix);
-      cursor = (cursor + size - 1) / size * size;
-      if (cursor + size > (11ull << 24)) throw ReplayError("the configs' subnets do not fit into the lab's 10.0.0.0/8");
-      lab = {static_cast<uint32_t>(cursor), item.net.prefix};
-      cursor += size;
+      const uint64_t size = 1ull << (32 - item.net.prefix);
+      auto taken = [&](uint64_t base) {
+        Net candidate{static_cast<uint32_t>(base), item.net.prefix};
+        for (const auto& r : roots)
+          if (r.second.contains(candidate) || candidate.contains(r.second)) return true;
+        return false;
+      };
+      std::optional<uint64_t> base;
+      if (auto hint = hints_.find(item.text); hint != hints_.end()) {
+        if (auto h = parse_v4(hint->second)) {
+          uint64_t b = *h & Net{0, item.net.prefix}.mask();
+          if (!taken(b)) base = b;
+        }
+      }
+      if (!base) {
+        cursor = (cursor + size - 1) / size * size;
+        while (cursor + size <= (11ull << 24) && taken(cursor)) cursor += size;
+        if (cursor + size > (11ull << 24)) throw ReplayError("the configs' subnets do not fit into the lab's 10.0.0.0/8");
+        base = cursor;
+        cursor += size;
+      }
+      lab = {static_cast<uint32_t>(*base), item.net.prefix};
       roots.push_back({item.net, lab});
     }
     subnets_[item.text] = format_net(lab, item.text.find('/') != std::string::npos);

@@ -84,6 +84,9 @@ ReplayPlan plan_replay(const CustomerConfig& customer, const std::optional<Custo
     map.own_id(init.local_id, harness::Credentials::identity(harness::KeyName::initiator), fmt::format("{} local id", init_name));
   if (!resp.local_id.empty())
     map.own_id(resp.local_id, harness::Credentials::identity(harness::KeyName::responder), fmt::format("{} local id", resp_name));
+  // Each host's own subnet first, placed around its inner address where it can be.
+  for (const auto& ts : init.local_ts) map.declare_subnet(ts, harness::lab_addresses::initiator_inner_address);
+  for (const auto& ts : resp.local_ts) map.declare_subnet(ts, harness::lab_addresses::responder_inner_address);
   for (const CustomerConn* c : {&init, &resp}) {
     for (const auto& ts : c->local_ts) map.declare_subnet(ts);
     for (const auto& ts : c->remote_ts) map.declare_subnet(ts);
