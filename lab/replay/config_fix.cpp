@@ -25,8 +25,20 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
+// An ipsec.secrets line: the text after ": PSK ".
+size_t psk_value_start(const std::string& line) {
+  size_t at = line.find(": PSK");
+  if (at == std::string::npos) return std::string::npos;
+  return line.find_first_not_of(" \t", at + 5);
+}
+
 // The value text after '=' on `line` (quotes and trailing comment kept apart).
 std::string value_text(const std::string& line) {
+  if (size_t psk = psk_value_start(line); psk != std::string::npos) {
+    std::string v = line.substr(psk);
+    v.erase(v.find_last_not_of(" \t\r") + 1);
+    return v;
+  }
   size_t eq = line.find('=');
   if (eq == std::string::npos) return "";
   std::string v = line.substr(eq + 1);
@@ -44,6 +56,7 @@ std::string value_text(const std::string& line) {
 
 // `line` with its value replaced, keeping the key, spacing and comment.
 std::string replace_value(const std::string& line, const std::string& value) {
+  if (size_t psk = psk_value_start(line); psk != std::string::npos) return line.substr(0, psk) + value;
   size_t eq = line.find('=');
   size_t start = line.find_first_not_of(" \t", eq + 1);
   std::string old = value_text(line);
@@ -103,7 +116,6 @@ ConfigFix fix_config(const CustomerConfig& customer, const CustomerConfig& peer,
     }
     std::string before = read_line(mine->second);
     std::string value = value_text(read_line(theirs->second));
-    if (peer_key == "secret" && value.rfind('\'') == std::string::npos && value.front() != '"' && customer.kind != ConfigKind::swanctl) value = "\"" + value + "\"";
     std::string after = replace_value(before, value);
     if (after == before) continue;
     fix.changes.push_back({mine->second, before, after});

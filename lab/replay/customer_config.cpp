@@ -201,6 +201,7 @@ void read_swanctl(const fs::path& file, const std::string& wanted, CustomerConfi
       c.remote_addrs = split_list(s.value);
     } else if (key == "proposals") {
       c.ike_proposals = strongswan_proposals(s.value, at);
+      c.origins["ike_proposals"] = at;
     } else if (key == "aggressive") {
       c.aggressive = yes(s.value);
     } else if (key == "dpd_delay") {

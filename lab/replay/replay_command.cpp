@@ -111,19 +111,29 @@ int replay_command(const ReplayArgs& args) {
       if (fault == "none" || fault == "no_attempt") {
         fix = ConfigFix{fault, false, fault == "none" ? "nothing to fix: the tunnel comes up" : "no attempt to diagnose", {}, {}};
       } else {
-        // One config: the counterpart is correct by construction; the fix is taken from it.
-        CustomerConfig peer_view;
-        if (in.peer) {
-          peer_view = *in.peer;
-        } else {
+        // One config: the counterpart mirrors it, so nothing between the two can be derived.
+        if (!in.peer) {
           fix = ConfigFix{fault, false, "with one config the peer mirrors it, so a fix between the two cannot be derived; give PEER_CONFIG", {}, {}};
-        }
-        if (!fix) {
-          fix = fix_config(in.customer, peer_view, fault, copy_dir);
-          if (fix->automatic) {
-            CustomerConfig fixed = load_customer_config(fix->fixed_config, args.conn);
-            ReplayPlan fixed_plan = plan_replay(fixed, in.peer, side);
-            fixed_result = run_replay(fixed_plan, *catalogue, out ? std::optional<fs::path>(*out / "fixed") : std::nullopt, "replay-fixed");
+        } else {
+          // The first config, then the peer's: the first change whose rerun establishes is kept.
+          int attempt = 0;
+          for (const bool change_customer : {true, false}) {
+            const CustomerConfig& target = change_customer ? in.customer : *in.peer;
+            const CustomerConfig& other = change_customer ? *in.peer : in.customer;
+            ConfigFix candidate = fix_config(target, other, fault, copy_dir / std::to_string(++attempt));
+            if (!candidate.automatic) {
+              if (!fix) fix = candidate;
+              continue;
+            }
+            CustomerConfig fixed = load_customer_config(candidate.fixed_config, args.conn);
+            ReplayPlan fixed_plan = change_customer ? plan_replay(fixed, in.peer, side) : plan_replay(in.customer, fixed, side);
+            auto rerun = run_replay(fixed_plan, *catalogue, out ? std::optional<fs::path>(*out / "fixed") : std::nullopt,
+                                    "replay-fixed" + std::to_string(attempt));
+            if (!fixed_result || rerun.outcome == harness::Outcome::established) {
+              fix = candidate;
+              fixed_result = rerun;
+            }
+            if (rerun.outcome == harness::Outcome::established) break;
           }
         }
       }
