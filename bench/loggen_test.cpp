@@ -5,7 +5,7 @@
 #include "bench/loggen/rule_patterns.hpp"
 #include "bench/loggen/truth_check.hpp"
 
-#include "diagnoser/diagnoser.hpp"
+#include "ikelab/diagnoser.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -339,7 +339,7 @@ std::string wrong_templates(const TruthReport& r) {
 
 }  // namespace
 
-// Interleaving bug (fixed in diagnoser/tracker.cpp): an attempt settled once
+// Interleaving bug (fixed in diagnoser/src/tracking/tracker.cpp): an attempt settled once
 // 5000 lines of other attempts had passed. At 500 new attempts a second that
 // is half a second of log time, so an established IKE_SA was closed before its
 // DPD requests, its DPD timeout or the peer's DELETE a few seconds later; those
@@ -370,7 +370,7 @@ TEST(BusyGateway, RetransmissionsOfAPlutoAttemptStayOneAttempt) {
   EXPECT_EQ(r.duplicates, 0u);
 }
 
-// Interleaving bug (fixed in diagnoser/line_format.cpp): pluto writes the
+// Interleaving bug (fixed in diagnoser/src/formats/line_format.cpp): pluto writes the
 // kernel's refusal as `ERROR: "conn" #2: netlink response for Add SA ...`;
 // the state after `ERROR: ` was not read, so the line went to the latest
 // attempt: on a busy gateway another peer's (diagnosed kernel_sa_install_failed)

@@ -1,7 +1,7 @@
 // `ikelab diagnose`: names the fault of every connection attempt in IKE logs.
 #include "cli/commands.hpp"
 
-#include "diagnoser/diagnoser.hpp"
+#include "ikelab/diagnoser.hpp"
 
 #include <fmt/core.h>
 #include <fmt/format.h>

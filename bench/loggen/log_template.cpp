@@ -12,7 +12,7 @@
 namespace ikelab::bench {
 namespace {
 
-// The lab's names and addresses (see harness/lab_addresses.hpp and the
+// The lab's names and addresses (see lab/scenario/lab_addresses.hpp and the
 // handrun README): these are what the slots replace.
 constexpr const char* kCharonConnection = "site1";
 constexpr const char* kInitiatorAddress = "192.0.2.1";

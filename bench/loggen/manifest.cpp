@@ -1,6 +1,6 @@
 #include "bench/loggen/manifest.hpp"
 
-#include "harness/expectations.hpp"
+#include "check/expectations.hpp"
 
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <map>
 
-#include "harness/text_file.hpp"
+#include "base/text_file.hpp"
 
 namespace fs = std::filesystem;
 

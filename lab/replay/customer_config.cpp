@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <set>
 
-#include "harness/scenario_values.hpp"
-#include "harness/text_file.hpp"
+#include "lab/scenario/scenario_values.hpp"
+#include "base/text_file.hpp"
 #include "lab/replay/ipsec_conf_reader.hpp"
 #include "lab/replay/proposal_syntax.hpp"
 #include "lab/replay/settings_reader.hpp"

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/scenario.hpp"
+#include "lab/scenario/scenario.hpp"
 #include "lab/replay/replay_error.hpp"
 
 namespace ikelab::replay {

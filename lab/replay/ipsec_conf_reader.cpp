@@ -7,7 +7,7 @@
 #include <glob.h>
 #include <set>
 
-#include "harness/text_file.hpp"
+#include "base/text_file.hpp"
 
 namespace fs = std::filesystem;
 

@@ -6,7 +6,7 @@
 #include <arpa/inet.h>
 #include <map>
 
-#include "harness/scenario_values.hpp"
+#include "lab/scenario/scenario_values.hpp"
 
 namespace ikelab::replay {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <unistd.h>
 
-#include "harness/outcome.hpp"
+#include "check/outcome.hpp"
 #include "lab/replay/config_fix.hpp"
 #include "lab/replay/replay_plan.hpp"
 #include "lab/replay/replay_run.hpp"

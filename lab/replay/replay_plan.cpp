@@ -2,8 +2,8 @@
 
 #include <fmt/core.h>
 
-#include "harness/credentials.hpp"
-#include "harness/lab_addresses.hpp"
+#include "lab/run/credentials.hpp"
+#include "lab/scenario/lab_addresses.hpp"
 
 using ikelab::harness::AuthMethod;
 using ikelab::harness::Side;

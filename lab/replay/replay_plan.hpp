@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/scenario.hpp"
+#include "lab/scenario/scenario.hpp"
 #include "lab/replay/bijection.hpp"
 #include "lab/replay/customer_config.hpp"
 

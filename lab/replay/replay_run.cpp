@@ -4,10 +4,10 @@
 
 #include <memory>
 
-#include "harness/case_artefacts.hpp"
-#include "harness/credentials.hpp"
-#include "harness/lab_run.hpp"
-#include "harness/render.hpp"
+#include "lab/run/case_artefacts.hpp"
+#include "lab/run/credentials.hpp"
+#include "lab/run/lab_run.hpp"
+#include "lab/daemons/charon/render_swanctl.hpp"
 #include "netns/lab_state.hpp"
 
 namespace fs = std::filesystem;

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "diagnoser/diagnoser.hpp"
-#include "harness/outcome.hpp"
+#include "ikelab/diagnoser.hpp"
+#include "check/outcome.hpp"
 #include "lab/replay/replay_plan.hpp"
 
 namespace ikelab::replay {

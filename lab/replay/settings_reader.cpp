@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <glob.h>
 
-#include "harness/text_file.hpp"
+#include "base/text_file.hpp"
 
 namespace fs = std::filesystem;
 

@@ -2,7 +2,7 @@
 
 #include "tests/lab/psk_case.hpp"
 
-#include "harness/text_file.hpp"
+#include "base/text_file.hpp"
 #include "netns/leftovers.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // `ikelab run` / `ikelab cleanup` as a user runs them, with real daemons.
 
-#include "harness/render.hpp"
-#include "harness/text_file.hpp"
+#include "lab/daemons/charon/render_swanctl.hpp"
+#include "base/text_file.hpp"
 #include "netns/lab_state.hpp"
 #include "netns/leftovers.hpp"
 #include "netns/process.hpp"

@@ -1,7 +1,7 @@
 // Whatever happens to `ikelab run` (kill -9, Ctrl-C, a second run at the same
 // time), no namespace, link, daemon or file of it stays behind.
 
-#include "harness/charon_daemon.hpp"
+#include "lab/daemons/charon/charon_daemon.hpp"
 #include "netns/lab_state.hpp"
 #include "netns/leftovers.hpp"
 #include "netns/process.hpp"

@@ -3,8 +3,8 @@
 // A PSK case written by the test itself (configuration, not a log): the
 // runtime's own tests do not depend on the scenario layer.
 
-#include "harness/case_config.hpp"
-#include "harness/case_runner.hpp"
+#include "lab/run/case_config.hpp"
+#include "lab/run/case_runner.hpp"
 
 #include <fmt/core.h>
 

@@ -10,8 +10,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/case_runner.hpp"
-#include "harness/render.hpp"
+#include "lab/run/case_runner.hpp"
+#include "lab/daemons/charon/render_swanctl.hpp"
 
 namespace fs = std::filesystem;
 using namespace ikelab::harness;

@@ -2,7 +2,7 @@
 // DESIGN.md, and bad rule files are errors naming file and line.
 #include "test_support.hpp"
 
-#include "diagnoser/verdict.hpp"
+#include "diagnoser/src/tracking/verdict.hpp"
 
 namespace ikelab::diag::test {
 namespace {

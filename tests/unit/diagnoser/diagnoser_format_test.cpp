@@ -1,8 +1,8 @@
 // Readers: the prefix parser for each format, and whole real logs rewritten
 // into every format users paste (same lines, other wrapping) give the same
 // diagnoses as the original.
-#include "diagnoser/engine.hpp"
-#include "diagnoser/line_format.hpp"
+#include "diagnoser/src/input/engine.hpp"
+#include "diagnoser/src/formats/line_format.hpp"
 #include "test_support.hpp"
 
 #include <cstdio>

@@ -5,7 +5,7 @@
 // file) or text in memory; block boundaries may fall anywhere in a line.
 #include "test_support.hpp"
 
-#include "diagnoser/engine.hpp"
+#include "diagnoser/src/input/engine.hpp"
 
 #include <cstdio>
 #include <sys/wait.h>

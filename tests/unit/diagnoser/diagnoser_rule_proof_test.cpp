@@ -8,7 +8,7 @@
 // does use fails too, so the mark is removed once the proof exists.
 #include "test_support.hpp"
 
-#include "diagnoser/catalogue.hpp"
+#include "diagnoser/src/catalogue/catalogue.hpp"
 
 #include <map>
 #include <set>

@@ -10,7 +10,7 @@
 // sends to it, each with a reply code that the log does not carry, so it
 // cannot be made from the log without inventing text; these tests use the
 // real console captures instead.
-#include "diagnoser/line_format.hpp"
+#include "diagnoser/src/formats/line_format.hpp"
 #include "test_support.hpp"
 
 namespace ikelab::diag::test {

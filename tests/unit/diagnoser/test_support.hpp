@@ -1,6 +1,6 @@
 #pragma once
 // Helpers shared by the diagnoser's unit tests.
-#include "diagnoser/diagnoser.hpp"
+#include "ikelab/diagnoser.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,351 @@
+#include "diagnoser/src/tracking/tracker.hpp"
+
+#include <algorithm>
+
+namespace ikelab::diag {
+
+namespace {
+
+constexpr size_t kMaxHitsPerAttempt = 256;
+constexpr int kMaxHitsPerPattern = 3;
+constexpr std::uint64_t kSettledQuietLines = 5000;
+constexpr std::uint64_t kIdleLines = 200000;
+constexpr double kSettledQuietSeconds = 60;
+constexpr double kIdleSeconds = 180;
+constexpr size_t kMaxTextBytes = 512;
+
+const std::string* capture(const std::vector<Match>& matches, std::string_view name) {
+  for (const auto& m : matches)
+    for (const auto& [k, v] : m.captures)
+      if (k == name && !v.empty()) return &v;
+  return nullptr;
+}
+
+}  // namespace
+
+Tracker::Tracker(const Catalogue& catalogue, Sink sink)
+    : catalogue_(catalogue), sink_(std::move(sink)), peer_restart_(catalogue.find_pattern("x_peer_new_ike_sa")) {
+  if (peer_restart_ >= 0 && !catalogue.patterns[static_cast<size_t>(peer_restart_)].synthetic) peer_restart_ = -1;
+}
+
+// `fresh` just established its IKE_SA. An older attempt of the same
+// connection with the same peer, in the same role, still open, established
+// and neither failed nor superseded, was dropped by the peer without a word:
+// it gets a hit of the synthetic pattern x_peer_new_ike_sa (this line).
+void Tracker::drop_closed(std::vector<std::uint64_t>& seqs) const {
+  seqs.erase(std::remove_if(seqs.begin(), seqs.end(), [this](std::uint64_t s) { return !open_.count(s); }), seqs.end());
+}
+
+void Tracker::note_peer_restart(const Attempt& fresh, std::uint64_t line, std::string_view text) {
+  if (peer_restart_ < 0 || fresh.remote.empty() || fresh.connection.empty()) return;
+  // Only the open attempts with this peer (an index, not a walk over every
+  // open attempt: a busy gateway has thousands open).
+  auto peer = open_by_remote_.find(fresh.remote);
+  if (peer == open_by_remote_.end()) return;
+  auto& seqs = peer->second;
+  drop_closed(seqs);
+  for (std::uint64_t seq : seqs) {
+    if (seq >= fresh.seq) continue;
+    auto found = open_.find(seq);
+    Attempt* old = found->second.get();
+    if (!old->ike_up || old->failed || old->superseded || old->role != fresh.role || old->remote != fresh.remote ||
+        old->connection != fresh.connection || old->count(peer_restart_) > 0)
+      continue;
+    old->pattern_counts.emplace_back(peer_restart_, 1);
+    if (old->hits.size() >= kMaxHitsPerAttempt) continue;
+    Hit hit;
+    hit.pattern = peer_restart_;
+    hit.line = line;
+    hit.text = std::string(text.substr(0, kMaxTextBytes));
+    old->hits.push_back(std::move(hit));
+  }
+}
+
+Attempt* Tracker::lookup(std::unordered_map<std::string, std::uint64_t>& index, const std::string& key) {
+  auto it = index.find(key);
+  if (it == index.end()) return nullptr;
+  auto open = open_.find(it->second);
+  if (open == open_.end()) {
+    index.erase(it);
+    return nullptr;
+  }
+  return open->second.get();
+}
+
+Attempt* Tracker::create(std::uint64_t line) {
+  auto attempt = std::make_unique<Attempt>();
+  attempt->seq = next_seq_++;
+  attempt->first_line = line;
+  Attempt* raw = attempt.get();
+  open_.emplace(raw->seq, std::move(attempt));
+  return raw;
+}
+
+void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_view text, std::vector<Match>& matches) {
+  ++records_;
+  unsigned events = 0;
+  bool only_context = true;
+  Role role_hint = Role::unknown;
+  int version_hint = 0;
+  for (const auto& m : matches) {
+    const Pattern& p = catalogue_.patterns[static_cast<size_t>(m.pattern)];
+    if (p.events & kNoise) return;  // known noise never counts
+    events |= p.events;
+    if (!(p.events & kContext) || p.in_rule) only_context = false;
+    if (role_hint == Role::unknown) role_hint = p.role_hint;
+    if (!version_hint) version_hint = p.version_hint;
+  }
+  if (info.time >= 0) last_time_ = info.time;
+
+  // Daemon-wide lines (start-up, configuration loading) name no connection:
+  // they never join a connection attempt, and form the daemon's own one.
+  if (events & kDaemon) {
+    auto it = open_.find(daemon_);
+    Attempt* d = it != open_.end() ? it->second.get() : nullptr;
+    if (!d) {
+      d = create(line);
+      d->daemon = true;
+      daemon_ = d->seq;
+    }
+    if (d->dialect == Dialect::unknown) d->dialect = info.dialect;
+    add_hits(*d, line, info, text, matches, events);
+    return;
+  }
+
+  std::string sa_key, sa_name;
+  // The IKE_SA unique id identifies an SA within one daemon run; its name
+  // appears only once a config is selected. The <conn|N> prefix names the
+  // IKE_SA whose job logs the line: a start line naming another IKE_SA in
+  // its message ("initiating Main Mode IKE_SA site1[2]" under <site1|1>,
+  // charon re-establishing after giving up) starts the one it names.
+  // A key read from the message only (no prefix, as in a syslog or console
+  // copy) may name an attempt whose earlier lines had no key: `keyed_by_prefix`.
+  const std::string* id = capture(matches, "sa_id");
+  const bool keyed_by_prefix = info.ike_id >= 0 && !(id && (events & kStart));
+  if (keyed_by_prefix) {
+    sa_name = std::string(info.ike_name);
+    sa_key = std::to_string(info.ike_id);
+  } else if (id) {
+    sa_key = *id;
+  }
+  if (sa_name.empty())
+    if (auto* name = capture(matches, "sa_name")) sa_name = *name;
+  std::string pluto_key = std::string(info.pluto_conn);
+  std::string remote, local;
+  if (auto* r = capture(matches, "remote")) remote = *r;
+  if (auto* l = capture(matches, "local")) local = *l;
+  if (remote.empty() && !info.pluto_peer.empty()) remote = std::string(info.pluto_peer);
+
+  // A line without keys on a thread that just received a packet from a peer
+  // belongs to that peer's attempt.
+  const bool only_context_line = only_context;
+  if (!only_context_line && sa_key.empty() && pluto_key.empty() && remote.empty() && info.thread >= 0) {
+    auto it = thread_pair_.find(info.thread);
+    if (it != thread_pair_.end() && !it->second.remote.empty() && !by_thread_.count(info.thread)) {
+      remote = it->second.remote;
+      local = it->second.local;
+    }
+  }
+  // Without thread numbers (a console copy) a peer's first request is the
+  // message of the packet line just before it.
+  if ((events & kNewSa) && info.thread < 0 && remote.empty() && sa_key.empty() && pluto_key.empty()) {
+    remote = unthreaded_packet_.remote;
+    if (local.empty()) local = unthreaded_packet_.local;
+  }
+  Attempt* a = nullptr;
+  if (!sa_key.empty()) a = lookup(by_sa_, sa_key);
+  if (!a && !pluto_key.empty()) a = lookup(by_pluto_, pluto_key);
+  // A line naming another IKE_SA or peer than the attempt found by address or
+  // thread belongs to a new attempt (busy gateways reuse threads).
+  auto conflicts = [&](const Attempt* found) {
+    return found && ((!sa_key.empty() && !found->sa_key.empty() && found->sa_key != sa_key) ||
+                     (!remote.empty() && !found->remote.empty() && found->remote != remote));
+  };
+  if (!a && !remote.empty()) {
+    a = lookup(by_remote_, remote);
+    if (conflicts(a)) a = nullptr;
+  }
+  if (!a && info.thread >= 0 && (sa_key.empty() || !keyed_by_prefix)) {
+    auto it = by_thread_.find(info.thread);
+    if (it != by_thread_.end()) {
+      auto open = open_.find(it->second);
+      if (open != open_.end() && !conflicts(open->second.get())) a = open->second.get();
+    }
+  }
+
+  if (only_context) {
+    if (info.thread < 0) unthreaded_packet_ = {local, remote, sa_key};
+    if (info.thread >= 0) {
+      thread_pair_[info.thread] = {local, remote, sa_key};
+      if (a) by_thread_[info.thread] = a->seq;
+      else by_thread_.erase(info.thread);
+    }
+    return;
+  }
+
+  if (!a && (sa_key.empty() || (!keyed_by_prefix && info.thread < 0)) && pluto_key.empty() && remote.empty()) {
+    auto it = open_.find(latest_);
+    if (it != open_.end() && !conflicts(it->second.get())) a = it->second.get();
+  }
+  if (a && (events & kStart)) {
+    bool same_sa_retry = !sa_key.empty() && a->sa_key == sa_key && !a->terminal;
+    // A log cut after an attempt's start: pluto starting a new state number
+    // is the next attempt all the same.
+    const bool new_pluto_state = info.pluto_state > a->pluto_state && a->pluto_state > 0;
+    if ((a->started || new_pluto_state) && !same_sa_retry) a = nullptr;
+  }
+  // A peer's first request of a new IKE_SA, with no IKE_SA named, never joins
+  // an attempt that is over or given up (the peer's next try).
+  if (a && (events & kNewSa) && sa_key.empty() && (a->terminal || a->superseded)) a = nullptr;
+  if (!a) a = create(line);
+
+  if (!sa_key.empty()) {
+    if (a->sa_key.empty()) a->sa_key = sa_key;
+    by_sa_[sa_key] = a->seq;
+    if (a->connection.empty() && !sa_name.empty()) a->connection = sa_name;
+  }
+  if (info.pluto_state > a->pluto_state) a->pluto_state = info.pluto_state;
+  if (!pluto_key.empty()) {
+    by_pluto_[pluto_key] = a->seq;
+    if (a->connection.empty()) {
+      std::string name = pluto_key;
+      if (!name.empty() && name.front() == '"') name.erase(0, 1);
+      if (auto q = name.find('"'); q != std::string::npos) name.erase(q);
+      a->connection = name;
+    }
+  }
+  if (a->connection.empty())
+    if (auto* conn = capture(matches, "conn")) a->connection = *conn;
+  // The thread's last packet tells the peer, unless that packet was of
+  // another IKE_SA than this line's (a busy gateway's thread moves on).
+  if (info.thread >= 0 && (remote.empty() || local.empty())) {
+    auto it = thread_pair_.find(info.thread);
+    if (it != thread_pair_.end() && (sa_key.empty() || it->second.sa_key.empty() || it->second.sa_key == sa_key)) {
+      if (local.empty() && (remote.empty() || remote == it->second.remote)) local = it->second.local;
+      if (remote.empty()) remote = it->second.remote;
+    }
+  }
+  if (a->remote.empty() && !remote.empty()) {
+    a->remote = remote;
+    open_by_remote_[remote].push_back(a->seq);
+  }
+  if (a->local.empty() && !local.empty()) a->local = local;
+  if (!a->remote.empty()) by_remote_[a->remote] = a->seq;
+  if (info.thread >= 0) by_thread_[info.thread] = a->seq;
+  latest_ = a->seq;
+
+  if (a->role == Role::unknown) a->role = role_hint;
+  if (!a->ike_version) a->ike_version = version_hint;
+  if (a->dialect == Dialect::unknown) a->dialect = info.dialect;
+  add_hits(*a, line, info, text, matches, events);
+}
+
+void Tracker::add_hits(Attempt& attempt, std::uint64_t line, const LineInfo& info, std::string_view text,
+                       std::vector<Match>& matches, unsigned events) {
+  Attempt* a = &attempt;
+  if (events & kStart) a->started = true;
+  if (events & kTerminal) a->terminal = true;
+  if (events & kFailure) a->failed = true;
+  if (events & kIkeUp) a->ike_up = true;
+  if (events & kChildUp) a->child_up = true;
+  if (events & kRetry) a->superseded = true;
+  a->last_line = line;
+  a->last_wall = wall_;
+  a->last_hit_counter = records_;
+  if (info.time >= 0) {
+    if (a->first_time < 0) a->first_time = info.time;
+    a->last_time = info.time;
+  }
+
+  for (auto& m : matches) {
+    const Pattern& p = catalogue_.patterns[static_cast<size_t>(m.pattern)];
+    if ((p.events & kContext) && !p.in_rule) continue;
+    if (p.in_rule || (p.events & (kStart | kFailure | kIkeUp | kChildUp))) a->significant = true;
+    int seen = 0;
+    for (auto& [pat, n] : a->pattern_counts)
+      if (pat == m.pattern) seen = n++;
+    if (seen == 0) a->pattern_counts.emplace_back(m.pattern, 1);
+    if (seen >= kMaxHitsPerPattern || a->hits.size() >= kMaxHitsPerAttempt) continue;
+    Hit hit;
+    hit.pattern = m.pattern;
+    hit.line = line;
+    hit.text = std::string(text.substr(0, kMaxTextBytes));
+    hit.captures = std::move(m.captures);
+    a->hits.push_back(std::move(hit));
+  }
+  if (events & kIkeUp) note_peer_restart(*a, line, text);
+}
+
+void Tracker::close(std::uint64_t seq) {
+  auto it = open_.find(seq);
+  if (it == open_.end()) return;
+  Attempt attempt = std::move(*it->second);
+  open_.erase(it);
+  bool replaced = attempt.superseded && !attempt.failed && !attempt.ike_up;
+  if (attempt.significant && !replaced) ready_.emplace(attempt.seq, std::move(attempt));
+}
+
+void Tracker::flush_ready() {
+  while (!ready_.empty() && (open_.empty() || ready_.begin()->first < open_.begin()->first)) {
+    Attempt attempt = std::move(ready_.begin()->second);
+    ready_.erase(ready_.begin());
+    sink_(std::move(attempt));
+  }
+}
+
+void Tracker::settle_by_log(std::uint64_t current_line) {
+  std::vector<std::uint64_t> done;
+  for (const auto& [seq, a] : open_) {
+    std::uint64_t quiet = reversed_ ? (a->last_line > current_line ? a->last_line - current_line : 0)
+                                    : (current_line > a->last_line ? current_line - a->last_line : 0);
+    // With timestamps, an attempt settles by log time only: on a busy
+    // gateway thousands of other attempts' lines can pass between two lines
+    // of one attempt (a DPD or a retransmission seconds later). Lines count
+    // only where the log has no clock, and as the idle bound on memory.
+    // Newest-first input runs backwards in time as well as in lines.
+    const bool timed = last_time_ >= 0 && a->last_time >= 0;
+    double quiet_time = !timed ? -1 : reversed_ ? a->last_time - last_time_ : last_time_ - a->last_time;
+    bool settled = a->terminal && (timed ? quiet_time > kSettledQuietSeconds : quiet > kSettledQuietLines);
+    if (settled || quiet > kIdleLines || quiet_time > kIdleSeconds) done.push_back(seq);
+  }
+  for (auto seq : done) close(seq);
+  flush_ready();
+  drop_stale_keys();
+}
+
+// Index entries of settled attempts are dropped once they outnumber the open
+// attempts, so the indexes follow the open attempts, not the file's size.
+void Tracker::drop_stale_keys() {
+  const size_t limit = 2 * open_.size() + 1024;
+  auto sweep = [this, limit](auto& index) {
+    if (index.size() <= limit) return;
+    for (auto it = index.begin(); it != index.end();) it = open_.count(it->second) ? std::next(it) : index.erase(it);
+  };
+  sweep(by_sa_);
+  sweep(by_pluto_);
+  sweep(by_remote_);
+  sweep(by_thread_);
+  if (open_by_remote_.size() > limit)
+    for (auto it = open_by_remote_.begin(); it != open_by_remote_.end();) {
+      drop_closed(it->second);
+      it = it->second.empty() ? open_by_remote_.erase(it) : std::next(it);
+    }
+}
+
+void Tracker::settle_by_wall(double now, double settle_seconds, double idle_seconds) {
+  std::vector<std::uint64_t> done;
+  for (const auto& [seq, a] : open_) {
+    double quiet = now - a->last_wall;
+    if ((a->terminal && quiet >= settle_seconds) || quiet >= idle_seconds) done.push_back(seq);
+  }
+  for (auto seq : done) close(seq);
+  flush_ready();
+  drop_stale_keys();
+}
+
+void Tracker::finish() {
+  while (!open_.empty()) close(open_.begin()->first);
+  flush_ready();
+}
+
+}  // namespace ikelab::diag

@@ -1,0 +1,75 @@
+#pragma once
+// Groups matched lines into connection attempts and hands each attempt over,
+// in the order the attempts started, once it has settled. Only open attempts
+// are kept, so memory follows the number of concurrent attempts.
+
+#include "diagnoser/src/tracking/attempt.hpp"
+#include "diagnoser/src/catalogue/catalogue.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+
+namespace ikelab::diag {
+
+struct Match {
+  int pattern = -1;
+  std::vector<std::pair<std::string, std::string>> captures;
+};
+
+class Tracker {
+ public:
+  using Sink = std::function<void(Attempt&&)>;
+  Tracker(const Catalogue& catalogue, Sink sink);
+
+  // One log record and the catalogue patterns it matched.
+  void on_record(std::uint64_t line, const LineInfo& info, std::string_view text, std::vector<Match>& matches);
+  // Settles attempts that went quiet in log terms (lines / log time).
+  void settle_by_log(std::uint64_t current_line);
+  // Newest-first input replayed oldest first: line numbers fall as the log's
+  // time advances, so "quiet" is measured downwards.
+  void set_reversed(bool reversed) { reversed_ = reversed; }
+  // Settles by wall clock (--follow).
+  void set_wall(double now) { wall_ = now; }
+  void settle_by_wall(double now, double settle_seconds, double idle_seconds);
+  void finish();
+  size_t open_attempts() const { return open_.size(); }
+
+ private:
+  Attempt* lookup(std::unordered_map<std::string, std::uint64_t>& index, const std::string& key);
+  Attempt* create(std::uint64_t line);
+  void close(std::uint64_t seq);
+  void flush_ready();
+  void drop_stale_keys();
+  // Removes the attempts that are no longer open from a list of them.
+  void drop_closed(std::vector<std::uint64_t>& seqs) const;
+  void note_peer_restart(const Attempt& fresh, std::uint64_t line, std::string_view text);
+  void add_hits(Attempt& a, std::uint64_t line, const LineInfo& info, std::string_view text,
+                std::vector<Match>& matches, unsigned events);
+
+  const Catalogue& catalogue_;
+  Sink sink_;
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t records_ = 0;
+  double wall_ = 0;
+  double last_time_ = -1;
+  std::map<std::uint64_t, std::unique_ptr<Attempt>> open_;
+  std::map<std::uint64_t, Attempt> ready_;
+  std::unordered_map<std::string, std::uint64_t> by_sa_, by_pluto_, by_remote_;
+  std::unordered_map<int, std::uint64_t> by_thread_;
+  std::unordered_map<std::string, std::vector<std::uint64_t>> open_by_remote_;  // peer -> attempts (some closed)
+  struct ThreadPeer {
+    std::string local, remote;
+    std::string sa_key;  // IKE_SA of the packet line, empty if it named none
+  };
+  std::unordered_map<int, ThreadPeer> thread_pair_;  // thread -> addresses of its last packet
+  ThreadPeer unthreaded_packet_;                     // the last packet line without a thread number
+  std::uint64_t latest_ = 0;
+  int peer_restart_ = -1;  // synthetic pattern x_peer_new_ike_sa, -1 if the catalogue has none
+  bool reversed_ = false;
+  std::uint64_t daemon_ = 0;  // the open attempt of daemon-wide lines (start-up, config loading), 0 if none
+};
+
+}  // namespace ikelab::diag

@@ -1,0 +1,198 @@
+#include "diagnoser/src/tracking/verdict.hpp"
+
+#include <algorithm>
+
+namespace ikelab::diag {
+
+namespace {
+
+constexpr size_t kMaxEvidence = 16;
+constexpr size_t kMaxValue = 120;  // longest capture quoted in a summary
+
+bool role_fits(Role wanted, Role actual) { return wanted == Role::unknown || actual == Role::unknown || wanted == actual; }
+
+bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+const std::string* capture_of(const Hit& hit, const std::string& name) {
+  for (const auto& [k, v] : hit.captures)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+// Earliest in-order match of the rule's steps; the indices of the hits used.
+// With `same:`, the first hit that captures a name fixes its value; later
+// steps only take hits that capture the same value (or do not capture it).
+bool match_in_order(const Rule& rule, const Attempt& attempt, std::vector<size_t>& used) {
+  used.clear();
+  size_t next = 0;
+  std::vector<std::pair<std::string, std::string>> bound;
+  auto bound_value = [&](const std::string& name) -> const std::string* {
+    for (const auto& [k, v] : bound)
+      if (k == name) return &v;
+    return nullptr;
+  };
+  auto consistent = [&](const Hit& hit) {
+    for (const auto& name : rule.same) {
+      const std::string* value = capture_of(hit, name);
+      const std::string* fixed = bound_value(name);
+      if (value && fixed && *fixed != *value) return false;
+    }
+    return true;
+  };
+  for (const auto& step : rule.require) {
+    bool found = false;
+    for (size_t i = next; i < attempt.hits.size(); ++i) {
+      if (contains(step.alternatives, attempt.hits[i].pattern) && consistent(attempt.hits[i])) {
+        for (const auto& name : rule.same) {
+          const std::string* value = capture_of(attempt.hits[i], name);
+          if (value && !bound_value(name)) bound.emplace_back(name, *value);
+        }
+        used.push_back(i);
+        next = i + 1;
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+int confidence_rank(const std::string& c) { return c == "high" ? 3 : c == "medium" ? 2 : 1; }
+
+void add_builtin(std::vector<std::pair<std::string, std::string>>& values, const char* key, const std::string& value) {
+  if (!value.empty()) values.emplace_back(key, value);
+}
+
+}  // namespace
+
+std::string render_template(const std::string& text, const std::vector<std::pair<std::string, std::string>>& values) {
+  std::string out;
+  out.reserve(text.size() + 64);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '{') {
+      out += text[i];
+      continue;
+    }
+    size_t close = text.find('}', i);
+    if (close == std::string::npos) {
+      out += text.substr(i);
+      break;
+    }
+    std::string key = text.substr(i + 1, close - i - 1);
+    std::string fallback = "?";
+    if (auto bar = key.find('|'); bar != std::string::npos) {
+      fallback = key.substr(bar + 1);
+      key = key.substr(0, bar);
+    }
+    std::string value;
+    for (const auto& [k, v] : values)
+      if (k == key && !v.empty()) {
+        value = v;
+        break;
+      }
+    if (value.size() > kMaxValue) {  // long proposal lists: keep the first part
+      size_t cut = value.find_last_of(" /,", kMaxValue);
+      value = value.substr(0, cut == std::string::npos || cut < kMaxValue / 2 ? kMaxValue : cut) + " ...";
+    }
+    out += value.empty() ? fallback : value;
+    i = close;
+  }
+  return out;
+}
+
+Diagnosis decide(const Catalogue& catalogue, const Attempt& attempt, const std::string& file) {
+  Diagnosis d;
+  d.role = attempt.role;
+  d.ike_version = attempt.ike_version;
+  d.connection = attempt.connection;
+  d.local = attempt.local;
+  d.remote = attempt.remote;
+  d.dialect = dialect_name(attempt.dialect);
+  d.sources = {file};
+  d.first_line = attempt.first_line;
+
+  const Rule* best = nullptr;
+  long best_score = 0;
+  std::vector<size_t> used, best_used;
+  for (const auto& rule : catalogue.rules) {
+    if (!role_fits(rule.role, attempt.role)) continue;
+    if (rule.ike_version && attempt.ike_version && rule.ike_version != attempt.ike_version) continue;
+    if (rule.dialect != Dialect::unknown && attempt.dialect != Dialect::unknown && rule.dialect != attempt.dialect) continue;
+    bool excluded = false;
+    for (int a : rule.absent)
+      if (attempt.count(a) > 0) excluded = true;
+    if (excluded || !match_in_order(rule, attempt, used)) continue;
+    long score = rule.priority * 100000L + static_cast<long>(rule.require.size()) * 100;
+    if (rule.role != Role::unknown && rule.role == attempt.role) score += 10;
+    if (rule.ike_version && rule.ike_version == attempt.ike_version) score += 5;
+    if (rule.dialect != Dialect::unknown && rule.dialect == attempt.dialect) score += 2;
+    score += confidence_rank(rule.confidence);
+    if (!best || score > best_score) {
+      best = &rule;
+      best_score = score;
+      best_used = used;
+    }
+  }
+  if (best && best->fault == "none" && attempt.failed) best = nullptr;  // a failure no rule explains
+
+  std::vector<size_t> evidence;
+  std::vector<std::pair<std::string, std::string>> values;
+  if (best) {
+    d.fault = best->fault;
+    d.phase = best->phase;
+    d.confidence = best->confidence;
+    d.candidates = best->candidates;
+    d.rule = std::filesystem::path(best->file).stem().string() + "/" + best->id;
+    if (d.role == Role::unknown) d.role = best->role;
+    if (!d.ike_version) d.ike_version = best->ike_version;
+    evidence = best_used;
+    for (size_t i = 0; i < attempt.hits.size(); ++i)
+      if (contains(best->file_patterns, attempt.hits[i].pattern)) evidence.push_back(i);
+    for (size_t i : best_used)
+      for (const auto& c : attempt.hits[i].captures) values.push_back(c);
+  } else {
+    d.fault = attempt.failed ? "unknown" : "none";
+    d.confidence = attempt.failed ? "low" : ((attempt.ike_up || attempt.child_up) ? "medium" : "low");
+    d.phase = attempt.failed ? (attempt.ike_up ? 2 : 1) : 0;
+    for (size_t i = 0; i < attempt.hits.size(); ++i) {
+      unsigned events = catalogue.patterns[static_cast<size_t>(attempt.hits[i].pattern)].events;
+      if (events & (kFailure | kIkeUp | kChildUp | kStart)) evidence.push_back(i);
+    }
+  }
+  for (const auto& hit : attempt.hits)
+    for (const auto& c : hit.captures) values.push_back(c);
+  add_builtin(values, "connection", attempt.connection);
+  add_builtin(values, "local", attempt.local);
+  add_builtin(values, "remote", attempt.remote);
+  add_builtin(values, "role", to_string(d.role));
+
+  if (best) {
+    d.summary = render_template(best->summary, values);
+    d.fix = render_template(best->fix, values);
+  } else if (attempt.failed) {
+    d.summary = "the attempt failed, but no rule of the catalogue explains how; read the evidence lines";
+    d.fix = "Compare both peers' logs and configurations; add a rule for this pattern once the cause is known.";
+  } else if (attempt.child_up || attempt.ike_up) {
+    d.summary = attempt.child_up ? "the connection was established" : "phase 1 (IKE_SA) was established; no failure is logged";
+    d.fix = "Nothing to fix.";
+  } else {
+    d.summary = "no failure is logged for this attempt (it had not finished when the log ends)";
+    d.fix = "Nothing to fix in this log; if the tunnel still does not come up, capture a longer log or the peer's log.";
+  }
+
+  std::sort(evidence.begin(), evidence.end());
+  evidence.erase(std::unique(evidence.begin(), evidence.end()), evidence.end());
+  if (evidence.size() > kMaxEvidence) {
+    // Keep the lines the rule used, then the earliest others.
+    std::vector<size_t> kept = best_used;
+    for (size_t i : evidence)
+      if (kept.size() < kMaxEvidence && !std::count(kept.begin(), kept.end(), i)) kept.push_back(i);
+    std::sort(kept.begin(), kept.end());
+    evidence = kept;
+  }
+  for (size_t i : evidence) d.evidence.push_back({file, attempt.hits[i].line, attempt.hits[i].text});
+  return d;
+}
+
+}  // namespace ikelab::diag

@@ -1,0 +1,321 @@
+#include "lab/daemons/charon/render_swanctl.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "lab/scenario/lab_addresses.hpp"
+#include "lab/daemons/charon/render_conf_writer.hpp"
+#include "lab/daemons/pluto/render_ipsec_conf.hpp"
+
+namespace ikelab::harness {
+namespace {
+
+std::string join(const std::vector<std::string>& items, const char* separator) {
+  return fmt::format("{}", fmt::join(items, separator));
+}
+
+KeyName own_key_name(Side side) { return side == Side::initiator ? KeyName::initiator : KeyName::responder; }
+KeyName peer_key_name(Side side) { return side == Side::initiator ? KeyName::responder : KeyName::initiator; }
+
+std::string absolute(const HostPaths& paths, const std::string& relative) {
+  return (paths.confdir / relative).string();
+}
+
+// "psk", "pubkey" or, with a signature hash, "pubkey-sha384" for the own
+// signatures and "ike:pubkey-sha384" for the peer's (the ike: prefix makes
+// strongSwan check the IKE signature scheme, not only a trust chain's).
+std::string auth_keyword(const HostConfig& host, bool remote) {
+  if (host.auth == AuthMethod::psk) return "psk";
+  if (host.signature_hash.empty()) return "pubkey";
+  return std::string(remote ? "ike:" : "") + "pubkey-" + host.signature_hash;
+}
+
+}  // namespace
+
+HostConfig resolve_host(const Scenario& scenario, Side side, int ike_version) {
+  const HostSettings& s = scenario.host(side);
+  const bool initiator = side == Side::initiator;
+  HostConfig h;
+  h.side = side;
+  h.implementation = s.implementation;
+  h.ike_version = s.ike_version ? (*s.ike_version == 0 ? 3 - ike_version : *s.ike_version) : ike_version;
+  h.local_address = initiator ? lab_addresses::initiator_outer : lab_addresses::responder_outer;
+  h.remote_address = s.remote_address.value_or(initiator ? lab_addresses::responder_outer : lab_addresses::initiator_outer);
+  h.auth = s.auth.value_or(scenario.auth);
+  h.local_id = s.local_id.value_or(Credentials::identity(own_key_name(side)));
+  h.remote_id = s.remote_id.value_or(Credentials::identity(peer_key_name(side)));
+  h.credential = s.credential;
+  // A cert/pubkey host holds a PSK only when the scenario gives it one (`secret:`): one it
+  // does not authenticate with itself (auth_method_mismatch_responder_holds_psk).
+  h.secret = s.credential == OwnCredential::missing ? ""
+             : h.auth == AuthMethod::psk          ? s.secret.value_or(base_secret)
+                                                  : s.secret.value_or("");
+  h.ike_proposals = s.ike_proposals.value_or(std::vector<std::string>{base_ike_proposal});
+  h.esp_proposals = s.esp_proposals.value_or(std::vector<std::string>{base_esp_proposal});
+  h.request_virtual_ip = s.request_virtual_ip;
+  h.pool = s.pool.value_or("");
+  const std::string own_subnet = initiator ? lab_addresses::initiator_inner_subnet : lab_addresses::responder_inner_subnet;
+  const std::string peer_subnet = initiator ? lab_addresses::responder_inner_subnet : lab_addresses::initiator_inner_subnet;
+  h.local_ts = s.local_ts.value_or(std::vector<std::string>{h.request_virtual_ip ? "dynamic" : own_subnet});
+  h.remote_ts = s.remote_ts.value_or(std::vector<std::string>{h.pool.empty() ? peer_subnet : h.pool});
+  h.aggressive = s.aggressive.value_or(false);
+  h.aggressive_psk = s.aggressive_psk;
+  h.peer_key = s.peer_key;
+  h.user_auth = scenario.user_auth;
+  h.user_name = base_user_name;
+  h.user_password = s.user_password.value_or(base_user_password);
+  h.kernel_libipsec = s.kernel_libipsec;
+  h.start_daemon = s.start_daemon;
+  h.drop_inbound_udp = s.drop_inbound_udp;
+  h.dpd_delay = s.dpd_delay.value_or(0);
+  h.dpd_timeout = s.dpd_timeout.value_or(0);
+  h.signature_hash = s.signature_hash.value_or("");
+  h.eap_method = s.eap_method.value_or("md5");
+  return h;
+}
+
+std::string render_strongswan_conf(const HostConfig& host, const HostPaths& paths) {
+  std::vector<std::string> plugins = {"random", "nonce", "openssl", "aes", "sha1", "sha2", "hmac", "pem",
+                                      "pkcs1", "pkcs8", "x509", "revocation", "constraints", "pubkey", "gmp",
+                                      "curve25519", "kdf"};
+  if (host.user_auth == UserAuth::eap) plugins.insert(plugins.end(), {"md5", "eap-identity", "eap-md5"});
+  if (host.user_auth == UserAuth::eap && host.eap_method == "mschapv2") plugins.push_back("eap-mschapv2");
+  if (host.user_auth == UserAuth::xauth) plugins.push_back("xauth-generic");
+  if (host.kernel_libipsec) plugins.push_back("kernel-libipsec");
+  plugins.insert(plugins.end(), {"kernel-netlink", "socket-default", "vici"});
+
+  ConfWriter w;
+  w.comment(fmt::format("rendered by ikelab: {} of one lab case", host.side == Side::initiator ? "initiator" : "responder"));
+  w.open("charon");
+  w.plain("load", join(plugins, " "));
+  w.plain("install_routes", "no");
+  // Lab timers: 2 retransmits after 0.5 s and 0.7 s, giving up 0.98 s later
+  // (2.2 s in all): a case decided by silence ends quickly.
+  w.plain("retransmit_tries", "2");
+  w.plain("retransmit_timeout", "0.5");
+  w.plain("retransmit_base", "1.4");
+  if (host.aggressive_psk) w.plain("i_dont_care_about_security_and_use_aggressive_mode_psk", "yes");
+  w.open("plugins");
+  w.open("vici");
+  w.quoted("socket", "unix://" + (paths.rundir / "charon.vici").string());
+  w.close();
+  w.close();
+  w.open("syslog");
+  w.comment("the lab's daemons log only to their own files");
+  w.open("daemon");
+  w.plain("default", "-1");
+  w.close();
+  w.close();
+  w.open("filelog");
+  w.open("default-log");
+  w.comment("charon's default log levels, as a stock charon.log");
+  w.quoted("path", (paths.logdir / "charon.log").string());
+  w.quoted("time_format", "%b %e %T");
+  w.plain("ike_name", "yes");
+  w.plain("append", "no");
+  w.plain("flush_line", "yes");
+  w.plain("default", "1");
+  w.close();
+  w.open("cfg2-log");
+  w.comment("the same with cfg = 2 (selecting proposal:, configured proposals:, child config lookups)");
+  w.quoted("path", (paths.logdir / "charon-cfg2.log").string());
+  w.quoted("time_format", "%b %e %T");
+  w.plain("ike_name", "yes");
+  w.plain("append", "no");
+  w.plain("flush_line", "yes");
+  w.plain("default", "1");
+  w.plain("cfg", "2");
+  w.close();
+  w.close();
+  w.close();
+  return w.str();
+}
+
+RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, const Credentials& credentials) {
+  RenderedSwanctl out;
+  const bool initiator = host.side == Side::initiator;
+  const KeyName own = own_key_name(host.side);
+  const KeyName peer = peer_key_name(host.side);
+  auto add_file = [&](const std::string& relative, std::string content) {
+    out.files.emplace_back(relative, std::move(content));
+    return absolute(paths, relative);
+  };
+
+  // Credential files this host needs.
+  std::string own_cert_file, own_pubkey_file, private_key_file, peer_pubkey_file, ca_file;
+  if (host.auth == AuthMethod::cert) {
+    const CertIssuer issuer = host.credential == OwnCredential::other_ca  ? CertIssuer::other_ca
+                              : host.credential == OwnCredential::expired ? CertIssuer::lab_ca_expired
+                                                                          : CertIssuer::lab_ca;
+    own_cert_file = add_file(fmt::format("x509/{}.crt", Credentials::identity(own)), credentials.host_cert(own, issuer));
+    ca_file = add_file("x509ca/lab-ca.crt", credentials.ca_cert());
+    if (host.credential != OwnCredential::missing) {
+      private_key_file = add_file(fmt::format("private/{}.key", Credentials::identity(own)), credentials.private_key(own));
+    }
+  } else if (host.auth == AuthMethod::pubkey) {
+    const KeyName signing = host.credential == OwnCredential::other_key ? KeyName::other : own;
+    const KeyName trusted = host.peer_key == PeerKey::other ? KeyName::other : peer;
+    own_pubkey_file = add_file(fmt::format("pubkey/{}.pub", Credentials::identity(own)), credentials.public_key(signing));
+    peer_pubkey_file = add_file(fmt::format("pubkey/{}.pub", Credentials::identity(peer)), credentials.public_key(trusted));
+    if (host.credential != OwnCredential::missing) {
+      private_key_file = add_file(fmt::format("private/{}.key", Credentials::identity(own)), credentials.private_key(signing));
+    }
+  }
+  // EAP and XAuth need the server's own credential to be a certificate or PSK
+  // the client can check; the client sends only its user name and password.
+  const bool user_auth_client = host.user_auth != UserAuth::none && initiator;
+  const bool user_auth_server = host.user_auth != UserAuth::none && !initiator;
+
+  ConfWriter w;
+  w.comment(fmt::format("rendered by ikelab: {}, IKEv{}", initiator ? "initiator" : "responder", host.ike_version));
+  w.open("connections");
+  w.open(connection_name);
+  w.plain("version", std::to_string(host.ike_version));
+  w.quoted("local_addrs", host.local_address);
+  w.quoted("remote_addrs", host.remote_address);
+  w.quoted("proposals", join(host.ike_proposals, ","));
+  if (host.aggressive) w.plain("aggressive", "yes");
+  if (host.dpd_delay > 0) w.plain("dpd_delay", fmt::format("{}s", host.dpd_delay));
+  if (host.dpd_timeout > 0) w.plain("dpd_timeout", fmt::format("{}s", host.dpd_timeout));
+  if (host.request_virtual_ip) w.plain("vips", "0.0.0.0");
+  if (!host.pool.empty()) w.plain("pools", "lab-pool");
+
+  w.open("local");
+  if (user_auth_client && host.user_auth == UserAuth::eap) {
+    w.plain("auth", "eap-" + host.eap_method);
+    w.quoted("id", host.local_id);
+    w.quoted("eap_id", host.user_name);
+  } else {
+    w.plain("auth", auth_keyword(host, false));
+    w.quoted("id", host.local_id);
+    if (!own_cert_file.empty()) w.quoted("certs", own_cert_file);
+    if (!own_pubkey_file.empty()) w.quoted("pubkeys", own_pubkey_file);
+  }
+  w.close();
+  if (user_auth_client && host.user_auth == UserAuth::xauth) {
+    w.open("local-user");
+    w.plain("auth", "xauth");
+    w.quoted("xauth_id", host.user_name);
+    w.close();
+  }
+  w.open("remote");
+  if (user_auth_server && host.user_auth == UserAuth::eap) {
+    w.plain("auth", "eap-" + host.eap_method);
+    w.quoted("id", host.remote_id);
+    w.plain("eap_id", "%any");
+  } else {
+    w.plain("auth", auth_keyword(host, true));
+    w.quoted("id", host.remote_id);
+    if (!peer_pubkey_file.empty()) w.quoted("pubkeys", peer_pubkey_file);
+  }
+  w.close();
+  if (user_auth_server && host.user_auth == UserAuth::xauth) {
+    w.open("remote-user");
+    w.plain("auth", "xauth");
+    w.close();
+  }
+
+  w.open("children");
+  w.open(child_name);
+  w.quoted("local_ts", join(host.local_ts, ","));
+  w.quoted("remote_ts", join(host.remote_ts, ","));
+  w.quoted("esp_proposals", join(host.esp_proposals, ","));
+  w.close();
+  w.close();
+  w.close();
+  w.close();
+
+  if (!host.pool.empty()) {
+    w.open("pools");
+    w.open("lab-pool");
+    w.quoted("addrs", host.pool);
+    w.close();
+    w.close();
+  }
+  if (!ca_file.empty()) {
+    w.open("authorities");
+    w.open("lab-ca");
+    w.quoted("cacert", ca_file);
+    w.close();
+    w.close();
+  }
+  w.open("secrets");
+  if (!host.secret.empty()) {
+    w.open("ike-lab");
+    w.quoted("id-local", host.local_id);
+    w.quoted("id-remote", host.remote_id);
+    w.quoted("secret", host.secret);
+    w.close();
+  }
+  if (!private_key_file.empty()) {
+    w.open("private-lab");
+    w.quoted("file", private_key_file);
+    w.close();
+  }
+  // An EAP client authenticates only with its EAP secret (it never signs):
+  // `credential: missing` leaves that out too, so its own EAP method fails.
+  const bool eap_secret_missing =
+      user_auth_client && host.user_auth == UserAuth::eap && host.credential == OwnCredential::missing;
+  if (host.user_auth != UserAuth::none && !eap_secret_missing) {
+    w.open(host.user_auth == UserAuth::eap ? "eap-user" : "xauth-user");
+    w.quoted("id", host.user_name);
+    w.quoted("secret", host.user_password);
+    w.close();
+  }
+  w.close();
+  out.swanctl_conf = w.str();
+  return out;
+}
+
+CaseConfig render_case(const Scenario& scenario, int ike_version, const HostPaths& initiator,
+                       const HostPaths& responder, const Credentials& credentials) {
+  if (std::find(scenario.ike_versions.begin(), scenario.ike_versions.end(), ike_version) ==
+      scenario.ike_versions.end()) {
+    throw ScenarioError(fmt::format("{}: the scenario does not run IKEv{}", scenario.file.string(), ike_version));
+  }
+  CaseConfig c;
+  c.scenario = scenario.name;
+  c.ike_version = ike_version;
+  c.connection = connection_name;
+  c.child = child_name;
+  c.action = scenario.action;
+  c.deadline = scenario.deadline;
+  const auto render_host = [&](Side side, const HostPaths& paths) {
+    const HostConfig host = resolve_host(scenario, side, ike_version);
+    RenderedHost rendered;
+    rendered.start_daemon = host.start_daemon;
+    rendered.drop_inbound_udp = host.drop_inbound_udp;
+    if (host.implementation == Implementation::libreswan) {
+      try {
+        auto pluto = render_ipsec_conf(host, credentials);
+        rendered.implementation = Implementation::libreswan;
+        rendered.ipsec_conf = std::move(pluto.ipsec_conf);
+        rendered.ipsec_secrets = std::move(pluto.ipsec_secrets);
+        rendered.files = std::move(pluto.files);
+        rendered.xfrm_standin = host.kernel_libipsec;
+      } catch (const RenderError& e) {
+        throw ScenarioError(fmt::format("{}: {}", scenario.file.string(), e.what()));
+      }
+      return rendered;
+    }
+    rendered.strongswan_conf = render_strongswan_conf(host, paths);
+    auto swanctl = render_swanctl(host, paths, credentials);
+    rendered.swanctl_conf = std::move(swanctl.swanctl_conf);
+    rendered.files = std::move(swanctl.files);
+    rendered.start_daemon = host.start_daemon;
+    return rendered;
+  };
+  c.initiator = render_host(Side::initiator, initiator);
+  c.responder = render_host(Side::responder, responder);
+  return c;
+}
+
+void prepare_credentials(const std::vector<Scenario>& scenarios, const Credentials& credentials) {
+  const HostPaths paths{"/nonexistent/run", "/nonexistent/conf", "/nonexistent/log"};
+  for (const auto& scenario : scenarios) {
+    for (int version : scenario.ike_versions) render_case(scenario, version, paths, paths, credentials);
+  }
+}
+
+}  // namespace ikelab::harness
