@@ -9,5 +9,6 @@ namespace ikelab::cli {
 void add_diagnose_command(CLI::App& app, int& exit_code);
 void add_lab_commands(CLI::App& app, int& exit_code);
 void add_corpus_command(CLI::App& app, int& exit_code);
+void add_replay_command(CLI::App& app, int& exit_code);
 
 }  // namespace ikelab::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   ikelab::cli::add_diagnose_command(app, exit_code);
   ikelab::cli::add_lab_commands(app, exit_code);
   ikelab::cli::add_corpus_command(app, exit_code);
+  ikelab::cli::add_replay_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
