@@ -1,3 +1,4 @@
+#include "ikelab/diagnoser.hpp"
 #include "lab/corpus/variants.hpp"
 
 #include "lab/scenario/lab_addresses.hpp"
@@ -260,7 +261,7 @@ VariantRules load_variant_rules(const std::filesystem::path& file) {
 
   if (const YAML::Node faults = root["faults"]) {
     r.map(faults, "faults");
-    const auto& known = harness::known_fault_ids();
+    const std::vector<std::string> known = diag::catalogue_fault_ids(diag::default_rules_dir());
     for (const auto& entry : faults) {
       const std::string id = r.scalar(entry.first, "a fault id");
       if (std::find(known.begin(), known.end(), id) == known.end())

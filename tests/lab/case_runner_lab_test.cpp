@@ -148,7 +148,7 @@ TEST(CaseRunnerLabErrors, ADaemonKilledAfterItAnsweredIsReportedAsKilledBySignal
   for (const auto& d : {paths.rundir, paths.confdir, paths.logdir}) fs::create_directories(d);
   harness::write_text_file(dir / "strongswan.conf", labtest::strongswan_conf(paths));
   {
-    harness::CharonDaemon charon(topology.initiator_ns(), {dir / "strongswan.conf", paths.rundir, paths.logdir / "out"});
+    harness::CharonDaemon charon(topology.initiator_ns(), {dir / "strongswan.conf", paths.rundir, paths.logdir / "out", {}});
     charon.start();
     ASSERT_TRUE(charon.wait_ready(std::chrono::steady_clock::now() + std::chrono::seconds(10))) << charon.failure();
     ASSERT_EQ(::kill(charon.pid(), SIGKILL), 0);  // the daemon this test started, by its pid

@@ -40,7 +40,7 @@ class LiteralValuesLab : public ::testing::TestWithParam<Pairing> {
     const int version = GetParam().version;
     CaseRequest request{scenario.name, version, [&](const HostPaths& i, const HostPaths& r) {
                           return render_case(scenario, version, i, r, credentials);
-                        }};
+                        }, {}, {}};
     CaseResult result = run_case(request, CaseOptions{});
     fs::remove_all(work);
     return result;

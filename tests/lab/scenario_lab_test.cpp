@@ -53,7 +53,7 @@ TEST_P(ScenarioLab, HostileIdsAndSecretsReachCharonIntact) {
     c.initiator.swanctl_conf = render_swanctl(initiator, i, credentials).swanctl_conf;
     c.responder.swanctl_conf = render_swanctl(responder, r, credentials).swanctl_conf;
     return c;
-  }};
+  }, {}, {}};
   CaseOptions options;
   options.artefacts_dir = work / "out";
   const CaseResult result = run_case(request, options);

@@ -3,8 +3,8 @@
 // names its thread). The repaired text keeps the paste's line count.
 #include "test_support.hpp"
 
-#include "diagnoser/line_format.hpp"
-#include "diagnoser/paste_repair.hpp"
+#include "diagnoser/src/formats/line_format.hpp"
+#include "diagnoser/src/input/paste_repair.hpp"
 
 namespace ikelab::diag::test {
 namespace {

@@ -2,7 +2,7 @@
 // lists of lab captures (tests/data/logs, charon 5.9.8).
 #include "test_support.hpp"
 
-#include "diagnoser/proposals.hpp"
+#include "diagnoser/src/tracking/proposals.hpp"
 
 namespace ikelab::diag::test {
 namespace {
