@@ -119,12 +119,11 @@ std::string daemon_version(const std::string& log, harness::Implementation imple
 
 // Secrets out, this run's paths normalised: the same arguments give the same configs.
 std::string clean_config(std::string text) {
-  harness::RenderedHost host;
-  host.swanctl_conf = text;
-  text = harness::redact(text, harness::secrets_of(host));
+  // Every `secret =` value (the lab writes them hex-encoded): the same redaction as `ikelab run --out`.
+  text = harness::redact_config_secrets(text);
   static const std::regex run_dir(std::regex_replace(netns::state_root().string(), std::regex(R"([.^$|()\[\]{}*+?\\])"),
                                                      R"(\$&)") +
-                                  "/[0-9]+/[0-9]+/");
+                                  "/[0-9]+(-[0-9]+)?/[0-9]+/");
   return std::regex_replace(text, run_dir, "/run/ikelab-case/");
 }
 
