@@ -1,5 +1,5 @@
 // The rule catalogue is data: it loads, covers the fault catalogue of
-// DESIGN.md, and bad rule files are errors naming file and line.
+// docs/faults.md, and bad rule files are errors naming file and line.
 #include "test_support.hpp"
 
 #include "diagnoser/src/tracking/verdict.hpp"

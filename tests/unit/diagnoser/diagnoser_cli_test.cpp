@@ -1,4 +1,4 @@
-// `ikelab diagnose`: exit codes, the --json contract of DESIGN.md, plain text
+// `ikelab diagnose`: exit codes, the --json contract of docs/json.md, plain text
 // when piped, standard input, two logs, --follow.
 #include "test_support.hpp"
 
