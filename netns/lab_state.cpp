@@ -1,4 +1,5 @@
 #include "netns/lab_state.hpp"
+#include "netns/parse_number.hpp"
 
 #include <fmt/core.h>
 
@@ -16,15 +17,6 @@ namespace ikelab::netns {
 namespace {
 
 std::unique_ptr<PrivateDir> own_dir;
-
-template <typename T>
-std::optional<T> parse_number(std::string_view text) {
-  if (text.empty() || text.size() > 20) return std::nullopt;
-  T value{};
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 }  // namespace
 

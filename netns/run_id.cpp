@@ -1,4 +1,5 @@
 #include "netns/run_id.hpp"
+#include "netns/parse_number.hpp"
 
 #include "netns/lab_state.hpp"
 
@@ -13,15 +14,6 @@ namespace ikelab::netns {
 namespace {
 
 std::atomic<unsigned> run_counter{0};
-
-template <typename T>
-std::optional<T> parse_number(std::string_view text) {
-  if (text.empty() || text.size() > 20) return std::nullopt;
-  T value{};
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 std::vector<std::string_view> split_dashes(std::string_view text) {
   std::vector<std::string_view> parts;
