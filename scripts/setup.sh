@@ -29,6 +29,8 @@ packages=(
   mmdebstrap
   # ikelab corpus: the lab test validates manifest lines against docs/corpus-manifest.schema.json
   python3-jsonschema
+  # decryptable captures: the lab test decrypts a case's ike.pcap with its key tables (docs/report.md)
+  tshark
 )
 
 missing=()
@@ -39,6 +41,8 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup.sh: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # tshark asks whether non-root users may capture: no (the lab captures as root).
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
   apt-get update -qq
   # strongSwan's packages would start a system charon; the lab runs its own.
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d

@@ -4,6 +4,7 @@
 #include "lab/scenario/lab_addresses.hpp"
 #include "lab/daemons/log_follower.hpp"
 #include "lab/run/redact.hpp"
+#include "lab/run/wireshark_keys.hpp"
 #include "base/text_file.hpp"
 #include "netns/interrupt.hpp"
 #include "netns/lab_state.hpp"
@@ -80,6 +81,20 @@ void save_config_with_secrets(const fs::path& from, const fs::path& to, bool kee
   else write_text_file(to, redact_config_secrets(read_text_file(from)));
 }
 
+// Wireshark's key tables for ike.pcap from both charons' key logs (never
+// kept themselves): 0600, only in the artefacts folder.
+void save_key_tables(const fs::path& out, const HostFiles& initiator, const HostFiles& responder, const CaseConfig& config) {
+  WiresharkKeyTables tables;
+  for (const auto& [host, rendered] : {std::pair{&initiator, &config.initiator}, std::pair{&responder, &config.responder}}) {
+    if (rendered->implementation != Implementation::strongswan) continue;
+    tables = merge_key_tables(tables, wireshark_key_tables(read_text_file(host->paths.logdir / "charon-keys.log")));
+  }
+  write_text_file(out / "ikev2_decryption_table", tables.ikev2_decryption_table, private_file_mode);
+  write_text_file(out / "ikev1_decryption_table", tables.ikev1_decryption_table, private_file_mode);
+  write_text_file(out / "esp_sa", tables.esp_sa, private_file_mode);
+  if (!tables.notes.empty()) write_text_file(out / "key-tables-notes.txt", tables.notes);
+}
+
 void save_artefacts(const fs::path& out, const HostFiles& initiator, const HostFiles& responder,
                     const CaseConfig& config, const fs::path& pcap, const CaseResult& result, bool keep_secrets) {
   for (const auto& [name, host, rendered] : {std::tuple{"initiator", &initiator, &config.initiator},
@@ -94,6 +109,7 @@ void save_artefacts(const fs::path& out, const HostFiles& initiator, const HostF
     copy_if_exists(host->list_sas(), dir / "list-sas.txt");
   }
   copy_if_exists(pcap, out / "ike.pcap");
+  save_key_tables(out, initiator, responder, config);
   std::string steps;
   for (const auto& [name, seconds] : result.steps) steps += fmt::format("  {}: {:.3f}\n", name, seconds);
   write_text_file(out / "outcome.txt", fmt::format("scenario: {}\nike_version: {}\noutcome: {}\nseconds: {:.2f}\nsteps:\n{}{}",
@@ -128,11 +144,6 @@ class Capture {
         },
         deadline) &&
            read_text_file(output_).find("listening on") != std::string::npos;
-  }
-  // SIGTERM now; stop() reaps it (the runner does other work in between).
-  void signal_stop() {
-    std::error_code ec;
-    if (child_.valid() && child_.running(ec)) ::kill(child_.id(), SIGTERM);
   }
   void stop() {
     std::error_code ec;
@@ -370,8 +381,7 @@ struct Runner {
   // Always the same order: the initiator first (it sends DELETEs as it shuts
   // down), then the responder once it has received them, so every log ends alike.
   void stop_everything() {
-    // tcpdump is told first (the pcap ends before the DELETEs) and reaped once the daemons are down.
-    if (capture) capture->signal_stop();
+    // The capture runs until both daemons are down: it holds the last DELETE and its answer.
     size_t initiator_mark = 0, responder_mark = 0;
     if (initiator_log && responder_log) {
       initiator_log->poll();

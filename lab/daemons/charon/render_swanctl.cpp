@@ -137,9 +137,9 @@ std::string render_strongswan_conf(const HostConfig& host, const HostPaths& path
   w.close();
   // One filelog section at charon's default levels; json: strongSwan 6's
   // one JSON object a line instead of a time-stamped text line.
-  // group/level: one group raised above the default (cfg 2, ike 2), or none.
-  const auto filelog = [&](const char* name, const char* comment, const char* file, bool json, const char* group,
-                           const char* level) {
+  // raised: groups above the default level (cfg 2, ike 2), or none.
+  using Raised = std::vector<std::pair<const char*, const char*>>;
+  const auto filelog = [&](const char* name, const char* comment, const char* file, bool json, const Raised& raised) {
     w.open(name);
     w.comment(comment);
     w.quoted("path", (paths.logdir / file).string());
@@ -152,19 +152,23 @@ std::string render_strongswan_conf(const HostConfig& host, const HostPaths& path
     w.plain("append", "no");
     w.plain("flush_line", "yes");
     w.plain("default", "1");
-    if (group != nullptr) w.plain(group, level);
+    for (const auto& [group, level] : raised) w.plain(group, level);
     w.close();
   };
   w.open("filelog");
-  filelog("default-log", "charon's default log levels, as a stock charon.log", "charon.log", false, nullptr, nullptr);
+  filelog("default-log", "charon's default log levels, as a stock charon.log", "charon.log", false, {});
   filelog("cfg2-log", "the same with cfg = 2 (selecting proposal:, configured proposals:, child config lookups)",
-          "charon-cfg2.log", false, "cfg", "2");
+          "charon-cfg2.log", false, {{"cfg", "2"}});
   if (host.ike2_log)
     filelog("ike2-log", "the same with ike = 2 (IKE SA state changes, payload handling)", "charon-ike2.log", false,
-            "ike", "2");
+            {{"ike", "2"}});
+  // Never kept or printed: the case runner turns it into Wireshark's key
+  // tables (lab/run/wireshark_keys.hpp), 0600 in --out, and drops it.
+  filelog("keys-log", "the key material (ike, chd 4: SK_e/SK_a, ESP keys; mgr 2: SPIs) for Wireshark's tables",
+          "charon-keys.log", false, {{"ike", "4"}, {"chd", "4"}, {"mgr", "2"}});
   if (strongswan_major_version(host) >= 6)
     filelog("json-log", "strongSwan 6: the default levels again, one JSON object a line (json = yes)",
-            "charon.json.log", true, nullptr, nullptr);
+            "charon.json.log", true, {});
   w.close();
   w.close();
   return w.str();
