@@ -1,5 +1,6 @@
 // `ikelab diagnose`: names the fault of every connection attempt in IKE logs.
 #include "cli/commands.hpp"
+#include "cli/diagnose_html.hpp"
 
 #include "ikelab/diagnoser.hpp"
 
@@ -187,6 +188,7 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
     std::string follow;
     double settle = 2.0, idle = 30.0, stop_after = 0;
     unsigned threads = 0;
+    std::string html;  // --html FILE
   };
   auto opts = std::make_shared<Options>();
   cmd->add_option("logs", opts->logs, "LOG [PEER_LOG]: a log file, or - for standard input; optionally the peer's log")
@@ -201,6 +203,8 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--stop-after", opts->stop_after, "with --follow: stop after this many seconds without new data");
   cmd->add_option("--threads", opts->threads,
                   "N: scan with N threads (default 0: one per core); the output is the same for every N");
+  cmd->add_option("--html", opts->html,
+                  "FILE: also write a self-contained HTML report (a sequence diagram per attempt, evidence linked to the log)");
   cmd->callback([opts, &exit_code]() {
     diag::set_scan_threads(opts->threads);
     Style style;
@@ -217,6 +221,17 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
       fmt::print(stderr, "ikelab diagnose: bad rule catalogue: {}\n", e.what());
       exit_code = 2;
       return;
+    }
+    if (!opts->html.empty()) {
+      if (!opts->follow.empty()) {
+        fmt::print(stderr, "ikelab diagnose: --html takes LOG [PEER_LOG], not --follow\n");
+        exit_code = 2;
+        return;
+      }
+      if (int rc = write_diagnose_html(opts->logs, *catalogue, opts->html); rc != 0) {
+        exit_code = rc;
+        return;
+      }
     }
     if (!opts->follow.empty()) {
       exit_code = follow(opts->follow, catalogue, opts->json, style, opts->settle, opts->idle, opts->stop_after);

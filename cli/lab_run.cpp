@@ -9,6 +9,7 @@
 #include "lab/daemons/charon/render_swanctl.hpp"
 #include "lab/run/run_files.hpp"
 #include "lab/report/run_report.hpp"
+#include "lab/report/html_run_report.hpp"
 #include "base/text_file.hpp"
 #include "lab/scenario/scenario.hpp"
 #include "netns/interrupt.hpp"
@@ -36,6 +37,7 @@ struct RunArgs {
   std::string out;
   std::string junit;
   std::string json;
+  std::string report;  // --report DIR: DIR/index.html (and the artefacts, unless --out)
   bool keep = false;
   bool keep_secrets = false;
   std::string initiator_daemon;  // a daemon build name; empty: each scenario's `implementation:`
@@ -166,7 +168,9 @@ int run(const RunArgs& args) {
   // a temporary folder that keeps only the failed cases.
   std::optional<harness::ArtefactsDir> artefacts;
   try {
-    artefacts.emplace(args.out.empty() ? std::optional<fs::path>() : fs::absolute(args.out));
+    // --report without --out keeps the artefacts next to the report.
+    const std::string& out = args.out.empty() ? args.report : args.out;
+    artefacts.emplace(out.empty() ? std::optional<fs::path>() : fs::absolute(out));
   } catch (const std::exception& e) {
     fmt::print(stderr, "ikelab run: {}\n", e.what());
     return 2;
@@ -213,6 +217,17 @@ int run(const RunArgs& args) {
     if (!args.json.empty()) harness::write_text_file(args.json, harness::json_summary(checked, summary));
   } catch (const std::exception& e) {
     fmt::print(stderr, "ikelab run: {}\n", e.what());
+  }
+  if (!args.report.empty() && !netns::interrupted()) {
+    std::map<std::string, harness::ReportScenario> info;
+    for (const auto& s : scenarios) info[s.name] = {s.fault, build_name(s.initiator), build_name(s.responder)};
+    try {
+      auto file = harness::write_html_report(args.report, checked, info,
+                                             fmt::format("{} case(s) in {:.1f} s, -j {}", cases.size(), wall, options.jobs));
+      netns::write_console(stdout, fmt::format("HTML report: {}\n", file.string()));
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "ikelab run: --report {}: {}\n", args.report, e.what());
+    }
   }
 
   if (netns::interrupted()) {
@@ -269,6 +284,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", args->out, "Keep each case's logs, configs, list-sas and pcap under DIR/<scenario>/ike<N>/");
   cmd->add_option("--junit", args->junit, "Write the results as JUnit XML to FILE");
   cmd->add_option("--json", args->json, "Write a machine-readable summary (JSON) to FILE");
+  cmd->add_option("--report", args->report,
+                  "Write DIR/index.html: the matrix, a summary and a sequence diagram per case (artefacts in DIR unless --out)");
   cmd->add_option("--initiator-daemon", args->initiator_daemon,
                   "Run every initiator on this daemon build instead of its implementation: (see: ikelab list --daemons)");
   cmd->add_option("--responder-daemon", args->responder_daemon,
