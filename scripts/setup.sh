@@ -31,6 +31,8 @@ packages=(
   python3-jsonschema
   # decryptable captures: the lab test decrypts a case's ike.pcap with its key tables (docs/report.md)
   tshark
+  # the HTML report: a ctest loads it in headless Chromium and takes a screenshot (docs/report.md)
+  chromium fonts-dejavu-core
 )
 
 missing=()
