@@ -70,7 +70,7 @@ bool attempt_failed(const CaseView& c) {
   return std::any_of(c.diagnoses.begin(), c.diagnoses.end(), [](const auto& d) { return d.fault != "none"; });
 }
 
-std::string render_svg(const CaseView& c, const std::string& id, Sequence& seq) {
+std::string render_svg(const CaseView& c, const std::string& id, Sequence& seq, ReceiverLogs complete) {
   constexpr int width = 780, left_x = 190, right_x = 650, top = 62, row = 54;
   const int height = top + static_cast<int>(std::max<size_t>(seq.arrows.size(), 1)) * row + 20;
   std::string s = fmt::format(
@@ -100,10 +100,10 @@ std::string render_svg(const CaseView& c, const std::string& id, Sequence& seq) 
     const int y = top + static_cast<int>(k) * row + 30;
     const int x1 = a.left_to_right ? left_x : right_x, x2 = a.left_to_right ? right_x : left_x;
     const bool sender_left = a.left_to_right;
-    // Seen by one log only while the other log is there: drawn dashed.
-    const bool other_log = sender_left ? c.right_log.has_value() : c.left_log.has_value();
-    const bool unseen_by_receiver = !a.at_receiver && other_log;
-    const bool unseen_by_sender = !a.at_sender && (sender_left ? c.left_log.has_value() : c.right_log.has_value());
+    // Missing from a log that shows every message (charon's): drawn dashed.
+    // pluto logs only some of what it receives, so its silence says nothing.
+    const bool unseen_by_receiver = !a.at_receiver && (sender_left ? complete.right_complete : complete.left_complete);
+    const bool unseen_by_sender = !a.at_sender && (sender_left ? complete.left_complete : complete.right_complete);
     std::string cls = "msg";
     if (a.failing) cls += " failing";
     if (unseen_by_receiver || unseen_by_sender) cls += " unseen";
@@ -209,7 +209,8 @@ std::string render_case(const CaseView& c, size_t index) {
   auto complete = [](const std::vector<LogMessage>& messages) {
     return std::any_of(messages.begin(), messages.end(), [](const auto& m) { return m.daemon == "charon"; });
   };
-  auto failing = mark_failing_step(seq, attempt_failed(c), {complete(c.left), complete(c.right)});
+  const ReceiverLogs logs_complete{complete(c.left), complete(c.right)};
+  auto failing = mark_failing_step(seq, attempt_failed(c), logs_complete);
   std::string s = fmt::format(R"(<section class="case verdict-{}" id="{}" data-title="{}">)", verdict_class(c.verdict), id, esc(c.title));
   s += fmt::format("<h2>{}", esc(c.title));
   if (!c.verdict.empty()) s += fmt::format(R"( <span class="badge verdict-{}">{}</span>)", verdict_class(c.verdict), esc(c.verdict));
@@ -220,7 +221,7 @@ std::string render_case(const CaseView& c, size_t index) {
   if (failing) facts.push_back(fmt::format("failing step: {} {}", esc(seq.arrows[*failing].any().exchange), esc(seq.arrows[*failing].any().kind)));
   if (!facts.empty()) s += "<p class=\"facts\">" + join(facts, " · ") + "</p>\n";
   if (!c.detail.empty()) s += fmt::format("<pre class=\"detail\">{}</pre>\n", esc(c.detail));
-  s += render_svg(c, id, seq);
+  s += render_svg(c, id, seq, logs_complete);
   s += render_diagnoses(c, id);
   std::set<std::uint64_t> left_marked, right_marked;
   for (const auto& a : seq.arrows) {

@@ -21,6 +21,8 @@ struct Patterns {
   RE2 p_responding{R"(^responding to ([A-Z_]+) message \(ID (\d+)\) from \S+ with (?:encrypted |unencrypted )?notification ([A-Z0-9_]+))"};
   RE2 p_rejected{R"(^IKE SA authentication request rejected by peer: ([A-Z0-9_]+))"};
   RE2 p_child_rejected{R"(^([A-Z_]+) response rejected Child SA with ([A-Z0-9_]+))"};
+  RE2 p_established{R"(^(initiator|responder) established IKE SA)"};  // IKE_AUTH's response came / went
+  RE2 p_delete_sent{R"(^deleting state \(STATE_[A-Z0-9_]+\) .* and sending notification)"};
   // pluto IKEv1
   RE2 p_v1_sent{R"(^sent (Main|Aggressive|Quick) Mode (request|reply|I\d|R\d))"};
   RE2 p_v1_responding{R"(^responding to (Main|Aggressive|Quick) Mode)"};
@@ -110,6 +112,15 @@ bool read_pluto(std::string_view line, LogMessage& m) {
     m.exchange = a;
     m.kind = "response";
     m.payloads = {"N(" + b + ")"};
+  } else if (RE2::PartialMatch(rest, p.p_established, &a)) {
+    m.sent = a == "responder";
+    m.exchange = "IKE_AUTH";
+    m.kind = "response";
+  } else if (RE2::PartialMatch(rest, p.p_delete_sent)) {
+    m.sent = true;
+    m.exchange = rest.find("STATE_V2_") != std::string::npos ? "INFORMATIONAL" : "INFORMATIONAL_V1";
+    m.kind = "request";
+    m.payloads = {"D"};
   } else if (RE2::PartialMatch(rest, p.p_v1_sent, &a, &b)) {
     m.sent = true;
     m.exchange = v1_exchange(a);

@@ -1,6 +1,8 @@
 #include "picture/sequence.hpp"
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 namespace ikelab::picture {
 namespace {
@@ -62,15 +64,26 @@ Sequence merge_messages(const std::vector<LogMessage>& left, const std::vector<L
   std::vector<bool> placed(seq.arrows.size(), false);
   std::vector<Arrow> ordered;
   size_t i = 0, j = 0;
+  // Requests placed so far, by exchange and direction: a response waits for
+  // its request (pluto may log "sent IKE_SA_INIT reply" before the peer logs
+  // "sent IKE_SA_INIT request": each writes its line after the fact).
+  std::set<std::pair<std::string, bool>> requests;
   auto blocked = [&](const Event& e) {
     const Arrow& a = seq.arrows[static_cast<size_t>(e.arrow)];
-    return !e.message->sent && a.at_sender && !placed[static_cast<size_t>(e.arrow)];
+    if (!e.message->sent && a.at_sender && !placed[static_cast<size_t>(e.arrow)]) return true;
+    return e.message->kind == "response" && !requests.count({e.message->exchange, !a.left_to_right}) &&
+           std::any_of(seq.arrows.begin(), seq.arrows.end(), [&](const Arrow& other) {
+             return other.any().kind == "request" && other.any().exchange == e.message->exchange &&
+                    other.left_to_right != a.left_to_right;
+           });
   };
   auto place = [&](const Event& e) {
     auto index = static_cast<size_t>(e.arrow);
     if (!placed[index]) {
       placed[index] = true;
       ordered.push_back(seq.arrows[index]);
+      const Arrow& a = seq.arrows[index];
+      if (a.any().kind == "request") requests.insert({a.any().exchange, a.left_to_right});
     }
   };
   while (i < l.size() || j < r.size()) {

@@ -85,10 +85,14 @@ void save_config_with_secrets(const fs::path& from, const fs::path& to, bool kee
 // kept themselves): 0600, only in the artefacts folder.
 void save_key_tables(const fs::path& out, const HostFiles& initiator, const HostFiles& responder, const CaseConfig& config) {
   WiresharkKeyTables tables;
+  bool charon = false;
   for (const auto& [host, rendered] : {std::pair{&initiator, &config.initiator}, std::pair{&responder, &config.responder}}) {
     if (rendered->implementation != Implementation::strongswan) continue;
+    charon = true;
     tables = merge_key_tables(tables, wireshark_key_tables(read_text_file(host->paths.logdir / "charon-keys.log")));
   }
+  // pluto writes no key tables (only plutodebug=private key dumps into its own log, which the lab keeps and prints).
+  if (!charon) tables.notes += "no charon in this case: pluto does not log its keys for Wireshark, the tables stay empty\n";
   write_text_file(out / "ikev2_decryption_table", tables.ikev2_decryption_table, private_file_mode);
   write_text_file(out / "ikev1_decryption_table", tables.ikev1_decryption_table, private_file_mode);
   write_text_file(out / "esp_sa", tables.esp_sa, private_file_mode);

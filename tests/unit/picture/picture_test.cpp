@@ -120,6 +120,23 @@ TEST(Sequence, Ikev1MessageTheResponderCouldNotDecryptIsTheFailingStep) {
   EXPECT_EQ(seq.arrows[*failing].any().notifies.front(), "PLD_MAL");
 }
 
+TEST(Sequence, PlutoPairInCausalOrder) {
+  // The responder's "sent IKE_SA_INIT reply" (16.527816) is stamped before the
+  // initiator's "sent IKE_SA_INIT request" (16.528649); the reply still comes second.
+  auto seq = merge_messages(read_log_messages(read("pluto_pair_baseline_psk/ike2/initiator.log")),
+                            read_log_messages(read("pluto_pair_baseline_psk/ike2/responder.log")));
+  ASSERT_EQ(seq.arrows.size(), 5u);
+  const char* exchanges[] = {"IKE_SA_INIT", "IKE_SA_INIT", "IKE_AUTH", "IKE_AUTH", "INFORMATIONAL"};
+  const bool directions[] = {true, false, true, false, true};
+  for (size_t k = 0; k < 5; ++k) {
+    EXPECT_EQ(seq.arrows[k].any().exchange, exchanges[k]) << k;
+    EXPECT_EQ(seq.arrows[k].left_to_right, directions[k]) << k;
+  }
+  EXPECT_EQ(seq.arrows[1].at_sender->line, 142u);  // the responder's reply
+  EXPECT_TRUE(seq.arrows[3].at_sender && seq.arrows[3].at_receiver);  // established on both sides
+  EXPECT_FALSE(mark_failing_step(seq, false));
+}
+
 TEST(Sequence, SuccessHasNoFailingStep) {
   auto seq = merge_messages(read_log_messages(read("baseline_psk/ike2/initiator.log")),
                             read_log_messages(read("baseline_psk/ike2/responder.log")));
