@@ -218,6 +218,7 @@ int run(const RunArgs& args) {
   } catch (const std::exception& e) {
     fmt::print(stderr, "ikelab run: {}\n", e.what());
   }
+  bool report_failed = false;
   if (!args.report.empty() && !netns::interrupted()) {
     std::map<std::string, harness::ReportScenario> info;
     for (const auto& s : scenarios) info[s.name] = {s.fault, build_name(s.initiator), build_name(s.responder)};
@@ -227,6 +228,7 @@ int run(const RunArgs& args) {
       netns::write_console(stdout, fmt::format("HTML report: {}\n", file.string()));
     } catch (const std::exception& e) {
       fmt::print(stderr, "ikelab run: --report {}: {}\n", args.report, e.what());
+      report_failed = true;
     }
   }
 
@@ -239,6 +241,7 @@ int run(const RunArgs& args) {
   }
   bool all_passed = judged.size() == cases.size() &&
                     std::all_of(judged.begin(), judged.end(), [](const auto& c) { return c.verdict.pass; });
+  if (report_failed) return 2;
   return all_passed ? 0 : 1;
 }
 

@@ -159,6 +159,7 @@ WiresharkKeyTables wireshark_key_tables(std::string_view log) {
   std::vector<std::string> order;     // unique ids in the order their keys appear
   std::map<std::string, Thread> threads;
   std::set<std::string> seen_esp;
+  std::set<std::string> rekeyed;  // IKE_SAs with a second key set
 
   auto finish_dump = [&](Thread& t) {
     if (!t.dump_label) return;
@@ -168,7 +169,16 @@ WiresharkKeyTables wireshark_key_tables(std::string_view log) {
     if (label.starts_with("Sk_") || label == "encryption key Ka") {
       std::string uid = uid_of(t.dump_sa);
       if (std::find(order.begin(), order.end(), uid) == order.end()) order.push_back(uid);
-      sas[uid].keys[label] = t.dump_hex;
+      // A second set under the same IKE_SA is its rekey's new IKE_SA (derived
+      // in the old one's context, with SPIs the log does not pair with it).
+      auto& keys = sas[uid].keys;
+      if (keys.count(label)) {
+        const bool new_sa = label == "Sk_ei secret" || label == "encryption key Ka";  // PPK re-logs only Sk_d/Sk_p
+        if (new_sa && rekeyed.insert(uid).second)
+          out.notes += fmt::format("IKE_SA {} was rekeyed: the new IKE_SA's keys are not in the table\n", uid);
+        return;
+      }
+      keys[label] = t.dump_hex;
     } else if (label.starts_with("encryption ") || label.starts_with("integrity ")) {
       t.child.keys[label] = t.dump_hex;
       t.child.exchange_initiator = t.parsed_kind == "response";
