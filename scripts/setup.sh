@@ -41,10 +41,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   # strongSwan's packages would start a system charon; the lab runs its own.
-  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-  chmod +x /usr/sbin/policy-rc.d
-  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  # An existing policy-rc.d is put back exactly as it was (scripts/lib/policy-rc.sh).
+  . "$(dirname "$0")/lib/policy-rc.sh"
+  trap 'policy_rc_restore /usr/sbin/policy-rc.d' EXIT
+  policy_rc_block /usr/sbin/policy-rc.d
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  policy_rc_restore /usr/sbin/policy-rc.d
+  trap - EXIT
 fi
 "$(dirname "$0")/install-libreswan.sh"   # pluto peer, private prefix (see that script)
 "$(dirname "$0")/install-trixie-root.sh" # strongSwan 6.0 and libreswan 5.2 in Debian 13 roots (docs/daemons.md)
