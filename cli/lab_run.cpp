@@ -9,6 +9,7 @@
 #include "lab/daemons/charon/render_swanctl.hpp"
 #include "lab/run/run_files.hpp"
 #include "lab/report/run_report.hpp"
+#include "base/data_dir.hpp"
 #include "base/text_file.hpp"
 #include "lab/scenario/scenario.hpp"
 #include "netns/interrupt.hpp"
@@ -29,6 +30,10 @@ namespace fs = std::filesystem;
 namespace ikelab::cli {
 namespace {
 
+constexpr const char* kScenariosHelp =
+    "Scenario folder (default: $IKELAB_DATA_DIR/scenarios, else the installed share/ikelab/scenarios, else the "
+    "source tree)";
+
 struct RunArgs {
   std::vector<std::string> names;
   int ike = 0;  // 0: every version the scenario names
@@ -40,8 +45,8 @@ struct RunArgs {
   bool keep_secrets = false;
   std::string initiator_daemon;  // a daemon build name; empty: each scenario's `implementation:`
   std::string responder_daemon;
-  std::string scenarios_dir = IKELAB_SCENARIOS_DIR;
-  std::string expected_dir = IKELAB_EXPECTED_DIR;
+  std::string scenarios_dir;  // empty: base::data_path() decides
+  std::string expected_dir;
 };
 
 std::vector<harness::Scenario> select(std::vector<harness::Scenario> all, const std::vector<std::string>& names) {
@@ -97,12 +102,13 @@ int run(const RunArgs& args) {
   std::map<std::string, std::optional<harness::ScenarioExpectations>> expectations;
   std::vector<std::pair<std::string, std::string>> not_run;  // (scenario, why), said after the table
   try {
-    scenarios = select(harness::load_scenarios(args.scenarios_dir), args.names);
+    const fs::path expected_dir = base::data_path(base::DataKind::expected, args.expected_dir);
+    scenarios = select(harness::load_scenarios(base::data_path(base::DataKind::scenarios, args.scenarios_dir)), args.names);
     const auto* initiator_build = chosen_build(args.initiator_daemon, "--initiator-daemon");
     const auto* responder_build = chosen_build(args.responder_daemon, "--responder-daemon");
     for (auto& s : scenarios) {
       if (!initiator_build && !responder_build) {
-        expectations[s.name] = harness::find_expectations(args.expected_dir, s.name);
+        expectations[s.name] = harness::find_expectations(expected_dir, s.name);
         continue;
       }
       const bool same_initiator = run_on(s.initiator, initiator_build);
@@ -111,7 +117,7 @@ int run(const RunArgs& args) {
         not_run.emplace_back(s.name, why);
         continue;
       }
-      expectations[s.name] = harness::find_pair_expectations(args.expected_dir, s.name, build_name(s.initiator),
+      expectations[s.name] = harness::find_pair_expectations(expected_dir, s.name, build_name(s.initiator),
                                                              build_name(s.responder), same_initiator && same_responder);
     }
   } catch (const std::exception& e) {
@@ -242,7 +248,7 @@ int list_daemons() {
 int list(const std::string& scenarios_dir) {
   std::vector<harness::Scenario> scenarios;
   try {
-    scenarios = harness::load_scenarios(scenarios_dir);
+    scenarios = harness::load_scenarios(base::data_path(base::DataKind::scenarios, scenarios_dir));
   } catch (const std::exception& e) {
     fmt::print(stderr, "ikelab list: {}\n", e.what());
     return 2;
@@ -276,16 +282,18 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--keep", args->keep, "Leave namespaces and daemons running, print how to enter and remove them");
   cmd->add_flag("--keep-secrets", args->keep_secrets,
                 "With --out: keep the configs' PSKs and passwords (files 0600) instead of redacting them");
-  cmd->add_option("--scenarios", args->scenarios_dir, "Scenario folder")->capture_default_str();
-  cmd->add_option("--expected", args->expected_dir, "Expected-outcome folder")->capture_default_str();
+  cmd->add_option("--scenarios", args->scenarios_dir, kScenariosHelp);
+  cmd->add_option("--expected", args->expected_dir,
+                  "Expected-outcome folder (default: $IKELAB_DATA_DIR/expected, else the installed share/ikelab/expected, "
+                  "else the source tree)");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 
 void add_list_command(CLI::App& app, int& exit_code) {
-  auto dir = std::make_shared<std::string>(IKELAB_SCENARIOS_DIR);
+  auto dir = std::make_shared<std::string>();
   auto daemons = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("list", "List the lab scenarios with their descriptions");
-  cmd->add_option("--scenarios", *dir, "Scenario folder")->capture_default_str();
+  cmd->add_option("--scenarios", *dir, kScenariosHelp);
   cmd->add_flag("--daemons", *daemons, "List the daemon builds the lab can run instead, and whether each is installed");
   cmd->callback([dir, daemons, &exit_code] { exit_code = *daemons ? list_daemons() : list(*dir); });
 }
