@@ -29,6 +29,10 @@ packages=(
   mmdebstrap
   # ikelab corpus: the lab test validates manifest lines against docs/corpus-manifest.schema.json
   python3-jsonschema
+  # packaging (cmake/packaging.cmake): man pages from docs/man/*.scd, the .deb's Depends (dpkg-shlibdeps)
+  scdoc dpkg-dev
+  # the package test loads completions/ikelab.bash as an interactive shell would
+  bash-completion
 )
 
 missing=()
