@@ -3,6 +3,7 @@
 
 #include "base/data_dir.hpp"
 #include "lab/corpus/corpus_run.hpp"
+#include "lab/run/lab_run.hpp"
 
 #include <fmt/core.h>
 
@@ -49,7 +50,7 @@ void add_corpus_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", a->seed, "Seed of the variants' settings");
   cmd->add_option("--formats", a->formats, "Renderings to write, comma-separated (default: all)");
   cmd->add_option("--daemons", a->daemons, "Only cases whose daemons are all of these: strongswan, libreswan");
-  cmd->add_option("-j,--jobs", a->jobs, "Cases in parallel (default: number of cores)")->check(CLI::Range(1, 64));
+  cmd->add_option("-j,--jobs", a->jobs, "Cases in parallel (default: as ikelab run)")->check(CLI::Range(1, 64));
   cmd->add_option("--shard", a->shard, "Run only shard K of N (K/N, 1-based; see docs/corpus.md)");
   cmd->add_flag("--force", a->force, "Start DIR over when it holds a corpus of other arguments");
   cmd->add_option("--scenario-dir", a->scenarios_dir, "Scenario folder (default: as for ikelab run --scenarios)");
@@ -85,7 +86,7 @@ void add_corpus_command(CLI::App& app, int& exit_code) {
     o.ike = a->ike;
     o.variants = a->variants;
     o.seed = a->seed;
-    o.jobs = a->jobs > 0 ? a->jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    o.jobs = a->jobs > 0 ? a->jobs : harness::default_lab_jobs(std::thread::hardware_concurrency());
     o.force = a->force;
     try {
       o.scenarios_dir = base::data_path(base::DataKind::scenarios, a->scenarios_dir);

@@ -38,15 +38,16 @@ _ikelab() {
       [[ $command == diagnose && $prev == --json ]] || { _ikelab_files; return; } ;;
     --ike) COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
     --as) COMPREPLY=($(compgen -W "initiator responder" -- "$cur")); return ;;
+    --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     --initiator-daemon | --responder-daemon)
       COMPREPLY=($(compgen -W "$(ikelab list --daemons 2>/dev/null | awk 'NR > 1 { print $1 }')" -- "$cur")); return ;;
-    -j | --jobs | --settle | --idle | --stop-after | --threads | --variants | --seed | --shard | --force | --conn | --formats | --daemons)
+    -j | --jobs | --settle | --idle | --stop-after | --threads | --variants | --seed | --shard | --force | --filter | --conn | --formats | --daemons)
       return ;;
   esac
   local options
   case $command in
     diagnose) options="--json --rules --follow --settle --idle --stop-after --threads --help" ;;
-    run) options="--ike -j --jobs --out --junit --json --initiator-daemon --responder-daemon --keep --keep-secrets --scenarios --expected --help" ;;
+    run) options="--ike -j --jobs --out --junit --json --initiator-daemon --responder-daemon --keep --keep-secrets --scenarios --expected --filter --color -q --quiet -v --verbose --help" ;;
     list) options="--scenarios --daemons --help" ;;
     cleanup) options="--force --dry-run --help" ;;
     corpus) options="merge check --out --scenarios --ike --variants --seed --formats --daemons -j --jobs --shard --force --scenario-dir --expected-dir --variants-file --help" ;;
