@@ -1,7 +1,9 @@
 // `ikelab corpus ...`: argument parsing only (lab/corpus/ does the work).
 #include "cli/commands.hpp"
 
+#include "base/data_dir.hpp"
 #include "lab/corpus/corpus_run.hpp"
+#include "lab/run/lab_run.hpp"
 
 #include <fmt/core.h>
 
@@ -30,8 +32,7 @@ struct CorpusArgs {
   int ike = 0, variants = 3, jobs = 0;
   std::uint64_t seed = 1;
   bool force = false;
-  std::string scenarios_dir = IKELAB_SCENARIOS_DIR, expected_dir = IKELAB_EXPECTED_DIR,
-              variants_file = IKELAB_VARIANTS_FILE;
+  std::string scenarios_dir, expected_dir, variants_file;  // empty: base::data_path() decides
   std::vector<std::string> merge_parts;
   std::string merge_out, check_dir, junit;
 };
@@ -49,12 +50,14 @@ void add_corpus_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", a->seed, "Seed of the variants' settings");
   cmd->add_option("--formats", a->formats, "Renderings to write, comma-separated (default: all)");
   cmd->add_option("--daemons", a->daemons, "Only cases whose daemons are all of these: strongswan, libreswan");
-  cmd->add_option("-j,--jobs", a->jobs, "Cases in parallel (default: number of cores)")->check(CLI::Range(1, 64));
+  cmd->add_option("-j,--jobs", a->jobs, "Cases in parallel (default: as ikelab run)")->check(CLI::Range(1, 64));
   cmd->add_option("--shard", a->shard, "Run only shard K of N (K/N, 1-based; see docs/corpus.md)");
   cmd->add_flag("--force", a->force, "Start DIR over when it holds a corpus of other arguments");
-  cmd->add_option("--scenario-dir", a->scenarios_dir, "Scenario folder")->capture_default_str();
-  cmd->add_option("--expected-dir", a->expected_dir, "Expected-outcome folder")->capture_default_str();
-  cmd->add_option("--variants-file", a->variants_file, "What may vary, per fault")->capture_default_str();
+  cmd->add_option("--scenario-dir", a->scenarios_dir, "Scenario folder (default: as for ikelab run --scenarios)");
+  cmd->add_option("--expected-dir", a->expected_dir, "Expected-outcome folder (default: as for ikelab run --expected)");
+  cmd->add_option("--variants-file", a->variants_file,
+                  "What may vary, per fault (default: $IKELAB_DATA_DIR/corpus/variants.yaml, else the installed "
+                  "share/ikelab/corpus/variants.yaml, else the source tree)");
 
   auto* merge = cmd->add_subcommand("merge", "Join shards of one corpus into OUT");
   merge->add_option("out", a->merge_out, "The merged corpus folder (new)")->required();
@@ -83,11 +86,17 @@ void add_corpus_command(CLI::App& app, int& exit_code) {
     o.ike = a->ike;
     o.variants = a->variants;
     o.seed = a->seed;
-    o.jobs = a->jobs > 0 ? a->jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    o.jobs = a->jobs > 0 ? a->jobs : harness::default_lab_jobs(std::thread::hardware_concurrency());
     o.force = a->force;
-    o.scenarios_dir = a->scenarios_dir;
-    o.expected_dir = a->expected_dir;
-    o.variants_file = a->variants_file;
+    try {
+      o.scenarios_dir = base::data_path(base::DataKind::scenarios, a->scenarios_dir);
+      o.expected_dir = base::data_path(base::DataKind::expected, a->expected_dir);
+      o.variants_file = base::data_path(base::DataKind::variants, a->variants_file);
+    } catch (const base::DataDirError& e) {
+      fmt::print(stderr, "ikelab corpus: {}\n", e.what());
+      exit_code = 2;
+      return;
+    }
     try {
       std::tie(o.shard_index, o.shard_count) = corpus::parse_shard(a->shard);
     } catch (const corpus::UsageError& e) {

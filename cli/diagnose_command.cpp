@@ -194,7 +194,7 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
   cmd->add_option("logs", opts->logs, "LOG [PEER_LOG]: a log file, or - for standard input; optionally the peer's log")
       ->expected(0, 2);
   cmd->add_flag("--json", opts->json, "machine-readable output (the contract in docs/json.md)");
-  cmd->add_option("--rules", opts->rules, "rule catalogue folder (default: $IKELAB_RULES, else the installed share/ikelab/rules, else the source tree)");
+  cmd->add_option("--rules", opts->rules, "rule catalogue folder (default: $IKELAB_DATA_DIR/rules, else the installed share/ikelab/rules, else the source tree)");
   cmd->add_option("--follow", opts->follow, "FILE: read a growing log like tail -f, print each attempt when it settles");
   cmd->add_option("--settle", opts->settle, "with --follow: seconds of quiet after a final line before diagnosing")
       ->check(CLI::PositiveNumber);

@@ -1,5 +1,7 @@
 #include "cli/lab_run.hpp"
 
+#include "cli/console_style.hpp"
+
 #include "lab/daemons/daemon_builds.hpp"
 #include "lab/run/case_check.hpp"
 #include "lab/run/credentials.hpp"
@@ -10,8 +12,10 @@
 #include "lab/run/run_files.hpp"
 #include "lab/report/run_report.hpp"
 #include "lab/report/html_run_report.hpp"
+#include "base/data_dir.hpp"
 #include "base/text_file.hpp"
 #include "lab/scenario/scenario.hpp"
+#include "lab/scenario/scenario_select.hpp"
 #include "netns/interrupt.hpp"
 #include "netns/lab_state.hpp"
 
@@ -30,6 +34,10 @@ namespace fs = std::filesystem;
 namespace ikelab::cli {
 namespace {
 
+constexpr const char* kScenariosHelp =
+    "Scenario folder (default: $IKELAB_DATA_DIR/scenarios, else the installed share/ikelab/scenarios, else the "
+    "source tree)";
+
 struct RunArgs {
   std::vector<std::string> names;
   int ike = 0;  // 0: every version the scenario names
@@ -42,21 +50,13 @@ struct RunArgs {
   bool keep_secrets = false;
   std::string initiator_daemon;  // a daemon build name; empty: each scenario's `implementation:`
   std::string responder_daemon;
-  std::string scenarios_dir = IKELAB_SCENARIOS_DIR;
-  std::string expected_dir = IKELAB_EXPECTED_DIR;
+  std::string scenarios_dir;  // empty: base::data_path() decides
+  std::string expected_dir;
+  std::string filter;          // --filter REGEX
+  std::string color = "auto";  // auto | always | never
+  bool quiet = false;
+  bool verbose = false;
 };
-
-std::vector<harness::Scenario> select(std::vector<harness::Scenario> all, const std::vector<std::string>& names) {
-  if (names.empty()) return all;
-  std::vector<harness::Scenario> chosen;
-  for (const auto& name : names) {
-    auto it = std::find_if(all.begin(), all.end(), [&](const auto& s) { return s.name == name; });
-    if (it == all.end()) throw std::runtime_error(fmt::format("no scenario named '{}' (see: ikelab list)", name));
-    if (std::none_of(chosen.begin(), chosen.end(), [&](const auto& s) { return s.name == name; }))
-      chosen.push_back(*it);
-  }
-  return chosen;
-}
 
 // The daemon build `--initiator-daemon`/`--responder-daemon` names (nullptr:
 // not given); throws naming the known builds or what is missing.
@@ -85,11 +85,6 @@ std::string build_name(const harness::HostSettings& host) {
 }
 
 int run(const RunArgs& args) {
-  if (::geteuid() != 0) {
-    fmt::print(stderr, "ikelab run: the lab needs root (network namespaces, mounts); run it as root\n");
-    return 2;
-  }
-  netns::install_interrupt_handler();
   // Whatever the lab or its tools (pki, openssl, certutil, the daemons) create
   // is private unless a file is written with a wider mode on purpose.
   ::umask(077);
@@ -99,12 +94,15 @@ int run(const RunArgs& args) {
   std::map<std::string, std::optional<harness::ScenarioExpectations>> expectations;
   std::vector<std::pair<std::string, std::string>> not_run;  // (scenario, why), said after the table
   try {
-    scenarios = select(harness::load_scenarios(args.scenarios_dir), args.names);
+    const fs::path expected_dir = base::data_path(base::DataKind::expected, args.expected_dir);
+    scenarios = harness::select_scenarios(
+        harness::load_scenario_folder(base::data_path(base::DataKind::scenarios, args.scenarios_dir)), args.names,
+        args.filter);
     const auto* initiator_build = chosen_build(args.initiator_daemon, "--initiator-daemon");
     const auto* responder_build = chosen_build(args.responder_daemon, "--responder-daemon");
     for (auto& s : scenarios) {
       if (!initiator_build && !responder_build) {
-        expectations[s.name] = harness::find_expectations(args.expected_dir, s.name);
+        expectations[s.name] = harness::find_expectations(expected_dir, s.name);
         continue;
       }
       const bool same_initiator = run_on(s.initiator, initiator_build);
@@ -113,7 +111,7 @@ int run(const RunArgs& args) {
         not_run.emplace_back(s.name, why);
         continue;
       }
-      expectations[s.name] = harness::find_pair_expectations(args.expected_dir, s.name, build_name(s.initiator),
+      expectations[s.name] = harness::find_pair_expectations(expected_dir, s.name, build_name(s.initiator),
                                                              build_name(s.responder), same_initiator && same_responder);
     }
   } catch (const std::exception& e) {
@@ -121,6 +119,12 @@ int run(const RunArgs& args) {
     return 2;
   }
 
+  // Which scenarios a run means is checked first, so a mistyped name gets its answer without root.
+  if (::geteuid() != 0) {
+    fmt::print(stderr, "ikelab run: the lab needs root (network namespaces, mounts); run it as root\n");
+    return 2;
+  }
+  netns::install_interrupt_handler();
   std::shared_ptr<harness::Credentials> credentials;
   try {
     credentials = std::make_shared<harness::Credentials>(netns::own_run_dir().make_child("credentials").path());
@@ -147,8 +151,9 @@ int run(const RunArgs& args) {
     }
   }
   if (cases.empty()) {
-    fmt::print(stderr, "ikelab run: no case to run (no scenario{} with IKEv{})\n", args.names.empty() ? "" : " named",
-               args.ike);
+    if (scenarios.empty()) fmt::print(stderr, "ikelab run: no case to run (no chosen scenario runs on this daemon pair)\n");
+    else fmt::print(stderr, "ikelab run: no case to run (none of the {} chosen scenario{} runs IKEv{})\n", scenarios.size(),
+                    scenarios.size() == 1 ? "" : "s", args.ike);
     return 2;
   }
   try {
@@ -159,7 +164,7 @@ int run(const RunArgs& args) {
   }
 
   harness::LabRunOptions options;
-  options.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.jobs = args.jobs > 0 ? args.jobs : harness::default_lab_jobs(std::thread::hardware_concurrency());
   options.keep = args.keep;
   options.keep_secrets = args.keep_secrets;
   auto durations = harness::CaseDurations::load();
@@ -184,8 +189,23 @@ int run(const RunArgs& args) {
     fmt::print(stderr, "ikelab run: the diagnoser's rule catalogue: {}\n", e.what());
     return 2;
   }
-  harness::ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) == 1);
-  auto results = harness::run_cases(cases, options, std::ref(progress));
+  harness::ProgressStyle style;
+  style.terminal = ::isatty(STDERR_FILENO) == 1;
+  style.color = use_color(args.color, STDERR_FILENO);
+  style.verbosity = args.quiet ? harness::Verbosity::quiet : args.verbose ? harness::Verbosity::verbose : harness::Verbosity::normal;
+  harness::ProgressPrinter progress(stderr, style);
+  // Each case is checked as it ends (under run_cases' lock), so its progress
+  // line can say PASS or FAIL.
+  std::map<std::pair<std::string, int>, harness::CheckedCase> checked_by_case;
+  auto on_progress = [&](const harness::LabProgress& p) {
+    if (!p.just_finished) return progress.running(p);
+    const harness::CaseResult& r = *p.just_finished;
+    if (r.interrupted) return progress.interrupted(p);
+    auto checked = harness::check_case_result(r, expectations, *artefacts, diagnose, known);
+    progress.finished(p, checked.check.pass(), harness::to_verdict(checked.check).reason);
+    checked_by_case.emplace(std::pair(r.scenario, r.ike_version), std::move(checked));
+  };
+  auto results = harness::run_cases(cases, options, on_progress);
   progress.finish();
   if (!netns::interrupted()) {
     durations.record(results);
@@ -193,28 +213,36 @@ int run(const RunArgs& args) {
   }
 
   // Cases cut short by an interrupt are no results: neither checked nor kept.
-  std::erase_if(results, [&](const harness::CaseResult& r) {
-    if (r.interrupted) artefacts->settle(r.scenario, r.ike_version, true);
-    return r.interrupted;
-  });
-  auto checked = harness::check_cases(std::move(results), expectations, *artefacts, diagnose, known);
+  std::vector<harness::CheckedCase> checked;
+  for (auto& r : results) {
+    auto it = checked_by_case.find({r.scenario, r.ike_version});
+    if (r.interrupted || it == checked_by_case.end()) {
+      artefacts->settle(r.scenario, r.ike_version, true);
+      continue;
+    }
+    it->second.result = std::move(r);
+    checked.push_back(std::move(it->second));
+  }
   std::vector<harness::JudgedCase> judged;
   for (const auto& c : checked) judged.push_back({c.result, harness::to_verdict(c.check)});
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::string report = harness::format_table(judged) + harness::format_check_report(checked) +
-                       harness::format_kept(judged) + harness::format_known_gaps(checked);
+  std::string report = args.quiet ? harness::format_check_report(checked) + harness::format_kept(judged)
+                                   : harness::format_table(judged) + harness::format_check_report(checked) +
+                                         harness::format_kept(judged) + harness::format_known_gaps(checked);
   if (!not_run.empty()) {
     report += "\nnot run on this daemon pair (the scenario says why, unsupported_daemons:):\n";
     for (const auto& [name, why] : not_run) report += fmt::format("  {}: {}\n", name, why);
   }
   if (!args.out.empty()) report += fmt::format("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
-  report += fmt::format("\n{}{}", harness::format_summary(judged, wall), harness::format_timings(judged));
+  report += fmt::format("\n{}{}", harness::format_summary(judged, wall), args.quiet ? "" : harness::format_timings(judged));
+  // With --json - standard output carries the JSON only; the report goes to standard error.
   // A reader that is gone (EPIPE) interrupts the run: its files are removed below.
-  netns::write_console(stdout, report);
+  netns::write_console(args.json == "-" ? stderr : stdout, report);
   harness::RunSummary summary{wall, options.jobs, cases.size()};
   try {
     if (!args.junit.empty()) harness::write_text_file(args.junit, harness::junit_xml(checked, summary));
-    if (!args.json.empty()) harness::write_text_file(args.json, harness::json_summary(checked, summary));
+    if (args.json == "-") netns::write_console(stdout, harness::json_summary(checked, summary));
+    else if (!args.json.empty()) harness::write_text_file(args.json, harness::json_summary(checked, summary));
   } catch (const std::exception& e) {
     fmt::print(stderr, "ikelab run: {}\n", e.what());
   }
@@ -260,7 +288,7 @@ int list_daemons() {
 int list(const std::string& scenarios_dir) {
   std::vector<harness::Scenario> scenarios;
   try {
-    scenarios = harness::load_scenarios(scenarios_dir);
+    scenarios = harness::load_scenario_folder(base::data_path(base::DataKind::scenarios, scenarios_dir));
   } catch (const std::exception& e) {
     fmt::print(stderr, "ikelab list: {}\n", e.what());
     return 2;
@@ -281,12 +309,19 @@ int list(const std::string& scenarios_dir) {
 void add_run_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RunArgs>();
   auto* cmd = app.add_subcommand("run", "Run lab scenarios with real strongSwan daemons and check their outcome");
-  cmd->add_option("names", args->names, "Scenarios to run (default: all)");
+  cmd->add_option("names", args->names, "Scenarios to run: names or shell globs such as 'baseline_*' (default: all)");
+  cmd->add_option("--filter", args->filter, "Only the chosen scenarios whose name REGEX matches (partly)");
   cmd->add_option("--ike", args->ike, "Only this IKE version")->check(CLI::IsMember({1, 2}));
-  cmd->add_option("-j,--jobs", args->jobs, "Cases in parallel (default: number of cores)")->check(CLI::Range(1, 64));
+  cmd->add_option("-j,--jobs", args->jobs, "Cases in parallel (default: 4 per core up to 8, at least the cores: cases mostly wait)")
+      ->check(CLI::Range(1, 64));
   cmd->add_option("--out", args->out, "Keep each case's logs, configs, list-sas and pcap under DIR/<scenario>/ike<N>/");
   cmd->add_option("--junit", args->junit, "Write the results as JUnit XML to FILE");
-  cmd->add_option("--json", args->json, "Write a machine-readable summary (JSON) to FILE");
+  cmd->add_option("--json", args->json, "Write a machine-readable summary (JSON) to FILE; - for standard output");
+  auto* quiet = cmd->add_flag("-q,--quiet", args->quiet, "Show only failed cases and the summary");
+  cmd->add_flag("-v,--verbose", args->verbose, "Show each case's outcome, seconds and why it failed as it ends")->excludes(quiet);
+  cmd->add_option("--color", args->color, "Colour the progress: auto (a terminal, unless NO_COLOR is set), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   cmd->add_option("--report", args->report,
                   "Write DIR/index.html: the matrix, a summary and a sequence diagram per case (artefacts in DIR unless --out)");
   cmd->add_option("--initiator-daemon", args->initiator_daemon,
@@ -296,16 +331,18 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--keep", args->keep, "Leave namespaces and daemons running, print how to enter and remove them");
   cmd->add_flag("--keep-secrets", args->keep_secrets,
                 "With --out: keep the configs' PSKs and passwords (files 0600) instead of redacting them");
-  cmd->add_option("--scenarios", args->scenarios_dir, "Scenario folder")->capture_default_str();
-  cmd->add_option("--expected", args->expected_dir, "Expected-outcome folder")->capture_default_str();
+  cmd->add_option("--scenarios", args->scenarios_dir, kScenariosHelp);
+  cmd->add_option("--expected", args->expected_dir,
+                  "Expected-outcome folder (default: $IKELAB_DATA_DIR/expected, else the installed share/ikelab/expected, "
+                  "else the source tree)");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 
 void add_list_command(CLI::App& app, int& exit_code) {
-  auto dir = std::make_shared<std::string>(IKELAB_SCENARIOS_DIR);
+  auto dir = std::make_shared<std::string>();
   auto daemons = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("list", "List the lab scenarios with their descriptions");
-  cmd->add_option("--scenarios", *dir, "Scenario folder")->capture_default_str();
+  cmd->add_option("--scenarios", *dir, kScenariosHelp);
   cmd->add_flag("--daemons", *daemons, "List the daemon builds the lab can run instead, and whether each is installed");
   cmd->callback([dir, daemons, &exit_code] { exit_code = *daemons ? list_daemons() : list(*dir); });
 }

@@ -33,6 +33,10 @@ packages=(
   tshark
   # the HTML report: a ctest loads it in headless Chromium and takes a screenshot (docs/report.md)
   chromium fonts-dejavu-core
+  # packaging (cmake/packaging.cmake): man pages from docs/man/*.scd, the .deb's Depends (dpkg-shlibdeps)
+  scdoc dpkg-dev
+  # the package test loads completions/ikelab.bash as an interactive shell would
+  bash-completion
 )
 
 missing=()
@@ -47,10 +51,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
   apt-get update -qq
   # strongSwan's packages would start a system charon; the lab runs its own.
-  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-  chmod +x /usr/sbin/policy-rc.d
-  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  # An existing policy-rc.d is put back exactly as it was (scripts/lib/policy-rc.sh).
+  . "$(dirname "$0")/lib/policy-rc.sh"
+  trap 'policy_rc_restore /usr/sbin/policy-rc.d' EXIT
+  policy_rc_block /usr/sbin/policy-rc.d
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  policy_rc_restore /usr/sbin/policy-rc.d
+  trap - EXIT
 fi
 "$(dirname "$0")/install-libreswan.sh"   # pluto peer, private prefix (see that script)
 "$(dirname "$0")/install-trixie-root.sh" # strongSwan 6.0 and libreswan 5.2 in Debian 13 roots (docs/daemons.md)

@@ -1,5 +1,7 @@
 #include "lab/corpus/corpus_run.hpp"
 
+#include "lab/scenario/scenario_select.hpp"
+
 #include "lab/run/credentials.hpp"
 #include "check/expectations.hpp"
 #include "lab/run/lab_run.hpp"
@@ -15,7 +17,6 @@
 #include "netns/lab_state.hpp"
 
 #include <fmt/format.h>
-#include <fnmatch.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -75,21 +76,14 @@ std::string daemon_kind(harness::Implementation i) {
   return i == harness::Implementation::strongswan ? "strongswan" : "libreswan";
 }
 
-std::vector<harness::Scenario> select_scenarios(const std::vector<harness::Scenario>& all,
+// The chosen scenarios (names or globs: lab/scenario/scenario_select.hpp), by name.
+std::vector<harness::Scenario> chosen_scenarios(const std::vector<harness::Scenario>& all,
                                                 const std::vector<std::string>& patterns) {
-  if (patterns.empty()) return all;
   std::vector<harness::Scenario> chosen;
-  std::vector<std::string> names;
-  for (const auto& s : all) names.push_back(s.name);
-  for (const auto& pattern : patterns) {
-    bool matched = false;
-    for (const auto& s : all)
-      if (::fnmatch(pattern.c_str(), s.name.c_str(), 0) == 0) {
-        matched = true;
-        if (std::none_of(chosen.begin(), chosen.end(), [&](const auto& c) { return c.name == s.name; }))
-          chosen.push_back(s);
-      }
-    if (!matched) throw UsageError(fmt::format("no scenario named '{}' (known: {})", pattern, join(names)));
+  try {
+    chosen = harness::select_scenarios(all, patterns);
+  } catch (const harness::SelectError& e) {
+    throw UsageError(e.what());
   }
   std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return chosen;
@@ -324,7 +318,7 @@ int run_corpus(const CorpusOptions& options) {
       if (std::find(known_daemons().begin(), known_daemons().end(), d) == known_daemons().end())
         throw UsageError(fmt::format("unknown daemon '{}' (known: {})", d, join(known_daemons())));
     if (options.variants < 1) throw UsageError("--variants must be at least 1");
-    scenarios = select_scenarios(harness::load_scenarios(options.scenarios_dir), options.scenarios);
+    scenarios = chosen_scenarios(harness::load_scenarios(options.scenarios_dir), options.scenarios);
     rules = load_variant_rules(options.variants_file);
     for (const auto& s : scenarios) expectations[s.name] = harness::find_expectations(options.expected_dir, s.name);
     arguments = arguments_json(options, scenarios, formats);

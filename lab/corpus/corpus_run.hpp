@@ -31,9 +31,10 @@ struct CorpusOptions {
   int jobs = 1;
   int shard_index = 1, shard_count = 1;  // --shard K/N (1-based K)
   bool force = false;
-  std::filesystem::path scenarios_dir = IKELAB_SCENARIOS_DIR;
-  std::filesystem::path expected_dir = IKELAB_EXPECTED_DIR;
-  std::filesystem::path variants_file = IKELAB_VARIANTS_FILE;
+  // Where the data is (the CLI fills them with base::data_path()).
+  std::filesystem::path scenarios_dir;
+  std::filesystem::path expected_dir;
+  std::filesystem::path variants_file;
 };
 
 // "K/N" -> (K, N); throws UsageError.

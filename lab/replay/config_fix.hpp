@@ -4,6 +4,8 @@
 // fault) applied to a private copy of the customer's files, with the diff of
 // the changed lines in the customer's own syntax.
 
+#include "base/data_dir.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -31,6 +33,6 @@ struct ConfigFix {
 // made under `copy_dir` (a private folder the caller removes).
 ConfigFix fix_config(const CustomerConfig& customer, const CustomerConfig& peer, const std::string& fault,
                      const std::filesystem::path& copy_dir,
-                     const std::filesystem::path& fixes_file = IKELAB_REPLAY_FIXES);
+                     const std::filesystem::path& fixes_file = base::data_path(base::DataKind::replay_fixes));
 
 }  // namespace ikelab::replay

@@ -155,25 +155,21 @@ std::string format_check_failures(const CaseCheck& check) {
 
 namespace ikelab::harness {
 
-std::vector<CheckedCase> check_cases(std::vector<CaseResult> results,
-                                     const std::map<std::string, std::optional<ScenarioExpectations>>& expectations,
-                                     ArtefactsDir& artefacts, const DiagnoseLogs& diagnose, const KnownFaults& known) {
-  std::vector<CheckedCase> checked;
-  for (auto& result : results) {
-    CheckedCase c;
-    auto it = expectations.find(result.scenario);
-    std::optional<ScenarioExpectations> none;
-    const auto& expected = it == expectations.end() ? none : it->second;
-    if (expected) {
-      auto version = expected->versions.find(result.ike_version);
-      if (version != expected->versions.end()) c.expected_outcome = version->second.outcome;
-    }
-    c.check = check_case(result, expected, artefacts.case_dir(result.scenario, result.ike_version), diagnose, known);
-    c.artefacts = artefacts.settle(result.scenario, result.ike_version, c.check.pass());
-    c.result = std::move(result);
-    checked.push_back(std::move(c));
+CheckedCase check_case_result(const CaseResult& result,
+                              const std::map<std::string, std::optional<ScenarioExpectations>>& expectations,
+                              ArtefactsDir& artefacts, const DiagnoseLogs& diagnose, const KnownFaults& known) {
+  CheckedCase c;
+  auto it = expectations.find(result.scenario);
+  std::optional<ScenarioExpectations> none;
+  const auto& expected = it == expectations.end() ? none : it->second;
+  if (expected) {
+    auto version = expected->versions.find(result.ike_version);
+    if (version != expected->versions.end()) c.expected_outcome = version->second.outcome;
   }
-  return checked;
+  c.check = check_case(result, expected, artefacts.case_dir(result.scenario, result.ike_version), diagnose, known);
+  c.artefacts = artefacts.settle(result.scenario, result.ike_version, c.check.pass());
+  c.result = result;
+  return c;
 }
 
 std::string format_known_gaps(const std::vector<CheckedCase>& cases) {

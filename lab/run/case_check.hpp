@@ -51,11 +51,11 @@ struct CheckedCase {
 CaseCheck check_case(const CaseResult& result, const std::optional<ScenarioExpectations>& expected,
                      const std::filesystem::path& case_dir, const DiagnoseLogs& diagnose, const KnownFaults& known);
 
-// Checks every finished case (cases run from `artefacts`) and settles its
-// artefacts (a temporary folder keeps only failed cases).
-std::vector<CheckedCase> check_cases(std::vector<CaseResult> results,
-                                     const std::map<std::string, std::optional<ScenarioExpectations>>& expectations,
-                                     ArtefactsDir& artefacts, const DiagnoseLogs& diagnose, const KnownFaults& known);
+// Checks one finished case (run from `artefacts`) and settles its artefacts
+// (a temporary folder keeps only failed cases).
+CheckedCase check_case_result(const CaseResult& result,
+                              const std::map<std::string, std::optional<ScenarioExpectations>>& expectations,
+                              ArtefactsDir& artefacts, const DiagnoseLogs& diagnose, const KnownFaults& known);
 // Below the table: what differed in each failed case and where its artefacts are.
 std::string format_check_report(const std::vector<CheckedCase>& cases);
 

@@ -113,23 +113,66 @@ void CaseDurations::save() const {
   }
 }
 
-void ProgressPrinter::operator()(const LabProgress& progress) {
-  if (terminal_) {
-    std::string running;
-    for (const auto& r : progress.running) running += (running.empty() ? "" : ", ") + r;
-    std::string line = fmt::format("[{}/{}] running: {}", progress.finished, progress.total, running);
-    if (line.size() > 100) line = line.substr(0, 97) + "...";
-    emit(fmt::format("\r\x1b[2K{}", line));
-    line_open_ = true;
-  } else if (progress.just_finished) {
-    const CaseResult& r = *progress.just_finished;
-    emit(fmt::format("[{}/{}] {} IKEv{}: {} ({:.2f} s)\n", progress.finished, progress.total, r.scenario,
-                     r.ike_version, to_string(r.outcome), r.seconds));
+int default_lab_jobs(unsigned cores) {
+  const int n = std::max(1, static_cast<int>(cores));
+  return std::max(n, std::min(4 * n, 8));
+}
+
+namespace {
+
+std::string paint(const std::string& text, const char* colour, bool on) {
+  return on ? fmt::format("\x1b[{}m{}\x1b[0m", colour, text) : text;
+}
+
+std::string status_line(const LabProgress& progress) {
+  std::string running;
+  for (const auto& r : progress.running) running += (running.empty() ? "" : ", ") + r;
+  std::string line = fmt::format("[{}/{}] running: {}", progress.finished, progress.total, running);
+  if (line.size() > 100) line = line.substr(0, 97) + "...";
+  return line;
+}
+
+}  // namespace
+
+std::string ProgressPrinter::case_line(const CaseResult& r, size_t position, size_t total, bool pass,
+                                       const std::string& reason, const ProgressStyle& style) {
+  std::string line = fmt::format("{} {} IKEv{} ({} of {})", paint(pass ? "PASS:" : "FAIL:", pass ? "32" : "31", style.color),
+                                 r.scenario, r.ike_version, position, total);
+  if (style.verbosity == Verbosity::verbose) {
+    line += fmt::format(" {} {:.2f} s", to_string(r.outcome), r.seconds);
+    if (!pass && !reason.empty()) line += ": " + reason;
   }
+  return line;
+}
+
+void ProgressPrinter::running(const LabProgress& progress) {
+  if (!style_.terminal || style_.verbosity == Verbosity::quiet) return;
+  emit("\r\x1b[2K" + status_line(progress));
+  line_open_ = true;
+}
+
+void ProgressPrinter::print_line(const std::string& line, const LabProgress& progress) {
+  emit((line_open_ ? "\r\x1b[2K" : "") + line + "\n");
+  line_open_ = false;
+  running(progress);
+}
+
+void ProgressPrinter::finished(const LabProgress& progress, bool pass, const std::string& reason) {
+  if (!progress.just_finished) return;
+  if (pass && style_.verbosity == Verbosity::quiet) return;
+  print_line(case_line(*progress.just_finished, progress.finished, progress.total, pass, reason, style_), progress);
+}
+
+void ProgressPrinter::interrupted(const LabProgress& progress) {
+  if (!progress.just_finished) return;
+  const CaseResult& r = *progress.just_finished;
+  emit(fmt::format("{}{} {} IKEv{}\n", line_open_ ? "\r\x1b[2K" : "", paint("INTERRUPTED:", "33", style_.color),
+                   r.scenario, r.ike_version));
+  line_open_ = false;
 }
 
 void ProgressPrinter::finish() {
-  if (terminal_ && line_open_) emit("\r\x1b[2K");
+  if (line_open_) emit("\r\x1b[2K");
   line_open_ = false;
 }
 

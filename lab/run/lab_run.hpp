@@ -50,19 +50,45 @@ class CaseDurations {
   std::map<std::pair<std::string, int>, double> seconds_;
 };
 
-// Prints progress on `stream`: one rewritten line on a terminal, one line per
-// finished case otherwise.
+// The -j when none is given. A case mostly waits (daemon start-up, IKE
+// retransmits, timeouts), so more cases than cores run at once: four per
+// core up to 8, and never fewer than the cores (docs/cli.md has the
+// figures behind it).
+int default_lab_jobs(unsigned cores);
+
+enum class Verbosity { quiet, normal, verbose };
+
+struct ProgressStyle {
+  bool terminal = false;  // rewrite a "running:" status line below the finished cases
+  bool color = false;     // PASS green, FAIL red
+  Verbosity verbosity = Verbosity::normal;
+};
+
+// Prints progress on `stream`, lit-style: one line per finished case,
+// "PASS: baseline_psk IKEv2 (3 of 40)" or "FAIL: ...", with -v its outcome,
+// seconds and why it failed, with -q only the failures. A case cut short by
+// Ctrl-C gets one "INTERRUPTED: name IKEvN" line. On a terminal a status
+// line below says what is running.
 class ProgressPrinter {
  public:
-  ProgressPrinter(std::FILE* stream, bool terminal) : stream_(stream), terminal_(terminal) {}
-  void operator()(const LabProgress& progress);
-  void finish();  // clears the terminal line
+  ProgressPrinter(std::FILE* stream, ProgressStyle style) : stream_(stream), style_(style) {}
+  // A case started or ended (the status line only).
+  void running(const LabProgress& progress);
+  // `progress.just_finished` was judged: pass or fail with `reason`.
+  void finished(const LabProgress& progress, bool pass, const std::string& reason);
+  void interrupted(const LabProgress& progress);
+  void finish();  // clears the status line
+
+  // The line for a finished case (no newline), as finished() prints it.
+  static std::string case_line(const CaseResult& result, size_t position, size_t total, bool pass,
+                               const std::string& reason, const ProgressStyle& style);
 
  private:
   void emit(const std::string& text);
+  void print_line(const std::string& line, const LabProgress& progress);
 
   std::FILE* stream_;
-  bool terminal_;
+  ProgressStyle style_;
   bool line_open_ = false;
   bool lost_ = false;
 };

@@ -55,7 +55,7 @@ set +e
 "$bin" corpus --out "$work/x" --scenarios baseline_psk --formats no_such_format 2>"$work/format.err"; rc_format=$?
 set -e
 [ "$rc" -eq 2 ] && grep -q -- "--force" "$work/other.err" || fail "other arguments were not refused (exit $rc)"
-[ "$rc_name" -eq 2 ] && grep -q "known: " "$work/name.err" || fail "an unknown scenario: exit $rc_name"
+[ "$rc_name" -eq 2 ] && grep -q "no scenario named 'no_such_scenario'" "$work/name.err" || fail "an unknown scenario: exit $rc_name"
 [ "$rc_format" -eq 2 ] && grep -q "known: charon-filelog" "$work/format.err" || fail "an unknown format: exit $rc_format"
 
 # Two shards merged are the corpus of one run.

@@ -7,13 +7,20 @@
 #include "netns/leftovers.hpp"
 #include "netns/process.hpp"
 
+#include <boost/process/args.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/exe.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/pipe.hpp>
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <regex>
 #include <unistd.h>
 
+namespace bp = boost::process;
 namespace fs = std::filesystem;
 using namespace ikelab;
 using namespace std::chrono_literals;
@@ -93,7 +100,29 @@ TEST(IkelabRunLab, AnOutcomeOtherThanExpectedFailsTheRun) {
   auto r = ikelab({"run", "baseline_psk", "--ike", "2", "--expected", expected.path.string()});
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("FAIL baseline_psk IKEv2"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("FAIL: baseline_psk IKEv2 (1 of 1)"), std::string::npos) << r.output;  // the progress line
   EXPECT_NE(r.output.find("expected phase1_failed, got established"), std::string::npos) << r.output;
+}
+
+// A glob and --filter choose one scenario; --json - puts the JSON alone on
+// standard output (the report goes to standard error); -v and --color always
+// make the progress line green and give the outcome.
+TEST(IkelabRunLab, GlobFilterJsonToStdoutVerboseColour) {
+  bp::ipstream out, err;
+  bp::child run(bp::exe = IKELAB_BINARY,
+                bp::args = {"run", "baseline_p*", "--filter", "psk$", "--ike", "2", "--json", "-", "-v", "--color", "always"},
+                bp::std_out > out, bp::std_err > err);
+  std::string out_text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+  std::string err_text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  run.wait();
+  EXPECT_EQ(run.exit_code(), 0) << err_text;
+  nlohmann::json summary;
+  ASSERT_NO_THROW(summary = nlohmann::json::parse(out_text)) << "standard output is not JSON alone:\n" << out_text;
+  ASSERT_EQ(summary["cases"].size(), 1u) << out_text;
+  EXPECT_EQ(summary["cases"][0]["scenario"], "baseline_psk");
+  EXPECT_EQ(summary["cases"][0]["ike_version"], 2);
+  EXPECT_NE(err_text.find("\x1b[32mPASS:\x1b[0m baseline_psk IKEv2 (1 of 1) established "), std::string::npos) << err_text;
+  EXPECT_NE(err_text.find("1 case: 1 passed, 0 failed"), std::string::npos) << err_text;
 }
 
 TEST(IkelabRunLab, BadInputIsAUsageError) {

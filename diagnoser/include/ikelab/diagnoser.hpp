@@ -69,10 +69,10 @@ struct InputError : std::runtime_error {
 class Catalogue;  // the compiled rule catalogue (immutable, shareable)
 
 // Where the rule catalogue is when no folder is given, decided at run time:
-// the IKELAB_RULES environment variable; else the share folder of the prefix
-// the running program is installed in (<prefix>/bin/ikelab ->
-// <prefix>/share/ikelab/rules); else, in a developer build, the source tree's
-// diagnoser/rules. Throws RuleError when none of them is a folder.
+// $IKELAB_DATA_DIR/rules; else the share folder of the prefix the running
+// program is installed in (<prefix>/bin/ikelab -> <prefix>/share/ikelab/rules);
+// else, in a developer build, the source tree's diagnoser/rules. Throws
+// RuleError when none of them is a folder.
 std::filesystem::path default_rules_dir();
 // Loads every *.yaml under `dir` (files starting with '_' hold shared definitions).
 std::shared_ptr<const Catalogue> load_catalogue(const std::filesystem::path& dir);

@@ -1,12 +1,12 @@
-// Finding the rule catalogue at run time (diagnoser.hpp: default_rules_dir),
-// so that an installed or moved program finds its rules.
+// Finding the rule catalogue at run time (diagnoser.hpp: default_rules_dir;
+// the order is base/data_dir.hpp's), so an installed or moved program finds its rules.
 #include "ikelab/diagnoser.hpp"
+
+#include "base/data_dir.hpp"
 
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
-#include <cstdlib>
 #include <set>
 #include <system_error>
 
@@ -21,34 +21,14 @@ bool is_folder(const fs::path& dir) {
   return fs::is_directory(dir, ec);
 }
 
-// <prefix>/share/ikelab/rules for a program at <prefix>/bin/<name>.
-fs::path installed_rules_dir() {
-  std::error_code ec;
-  const fs::path program = fs::read_symlink("/proc/self/exe", ec);
-  if (ec || program.empty()) return {};
-  return program.parent_path().parent_path() / IKELAB_INSTALL_DATADIR / "ikelab" / "rules";
-}
-
-bool in_build_tree() {
-  std::error_code ec;
-  const fs::path program = fs::read_symlink("/proc/self/exe", ec);
-  const fs::path build = IKELAB_BUILD_DIR;
-  auto [end, ignored] = std::mismatch(build.begin(), build.end(), program.begin(), program.end());
-  return !ec && end == build.end();
-}
-
 }  // namespace
 
 fs::path default_rules_dir() {
-  if (const char* env = std::getenv("IKELAB_RULES"); env != nullptr && *env != '\0') {
-    if (!is_folder(env)) throw RuleError(fmt::format("{}: IKELAB_RULES is not a rules folder", env));
-    return env;
+  try {
+    return base::data_path(base::DataKind::rules);
+  } catch (const base::DataDirError& e) {
+    throw RuleError(e.what());
   }
-  if (fs::path installed = installed_rules_dir(); !installed.empty() && is_folder(installed)) return installed;
-  // A developer build (the program inside the build tree) uses the source tree's rules.
-  if (in_build_tree() && is_folder(IKELAB_SOURCE_RULES_DIR)) return IKELAB_SOURCE_RULES_DIR;
-  throw RuleError(fmt::format("no rule catalogue: set IKELAB_RULES or --rules (looked in {} and {})",
-                              installed_rules_dir().string(), IKELAB_SOURCE_RULES_DIR));
 }
 
 std::shared_ptr<const Catalogue> load_catalogue() { return load_catalogue(default_rules_dir()); }

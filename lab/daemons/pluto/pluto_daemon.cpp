@@ -1,5 +1,7 @@
 #include "lab/daemons/pluto/pluto_daemon.hpp"
 
+#include "base/data_dir.hpp"
+
 #include "lab/daemons/pluto/pluto_kernel.hpp"
 
 #include <fmt/core.h>
@@ -48,7 +50,8 @@ void PlutoDaemon::start() {
     options.read_only_overlays = {{libreswan_prefix() / "usr/libexec", "/usr/libexec"}};
   options.system_root = paths_.system_root;
   options.die_with_parent = die_with_parent_;
-  if (xfrm_standin_ && !kernel_installs_esp(netns_)) options.env = {{"LD_PRELOAD", IKELAB_PLUTO_XFRM_STANDIN}};
+  if (xfrm_standin_ && !kernel_installs_esp(netns_))
+    options.env = {{"LD_PRELOAD", base::helper_path("ikelab_pluto_xfrm_standin.so").string()}};
   const std::vector<std::string> argv = {
       pluto_program(paths_.system_root, "pluto").string(),
       "--nofork",
