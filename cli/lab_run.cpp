@@ -9,6 +9,7 @@
 #include "lab/daemons/charon/render_swanctl.hpp"
 #include "lab/run/run_files.hpp"
 #include "lab/report/run_report.hpp"
+#include "base/terminal_text.hpp"
 #include "base/text_file.hpp"
 #include "lab/scenario/scenario.hpp"
 #include "netns/interrupt.hpp"
@@ -115,7 +116,7 @@ int run(const RunArgs& args) {
                                                              build_name(s.responder), same_initiator && same_responder);
     }
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab run: {}\n", e.what());
+    fmt::print(stderr, "ikelab run: {}\n", base::visible_text(e.what()));
     return 2;
   }
 
@@ -123,7 +124,7 @@ int run(const RunArgs& args) {
   try {
     credentials = std::make_shared<harness::Credentials>(netns::own_run_dir().make_child("credentials").path());
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab run: the lab's state directory: {}\n", e.what());
+    fmt::print(stderr, "ikelab run: the lab's state directory: {}\n", base::visible_text(e.what()));
     return 2;
   }
   std::vector<harness::CaseRequest> cases;
@@ -152,7 +153,16 @@ int run(const RunArgs& args) {
   try {
     harness::prepare_credentials(scenarios, *credentials);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab run: preparing credentials failed: {}\n", e.what());
+    if (netns::interrupted()) {
+      // Ctrl-C while pki runs: pki is stopped (its own process group, so the
+      // terminal's signal reached only ikelab), no case started; the run's
+      // files go and ikelab ends by the signal, as at any other point.
+      netns::write_console(stderr, "ikelab run: interrupted while making the lab's credentials; everything it "
+                                   "started is removed\n");
+      netns::remove_own_state_dir();
+      netns::reraise_interrupt();
+    }
+    fmt::print(stderr, "ikelab run: preparing credentials failed: {}\n", base::visible_text(e.what(), true));
     return 2;
   }
 
@@ -168,7 +178,7 @@ int run(const RunArgs& args) {
   try {
     artefacts.emplace(args.out.empty() ? std::optional<fs::path>() : fs::absolute(args.out));
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab run: {}\n", e.what());
+    fmt::print(stderr, "ikelab run: {}\n", base::visible_text(e.what()));
     return 2;
   }
   options.out_dir = artefacts->path();
@@ -177,7 +187,7 @@ int run(const RunArgs& args) {
   try {
     diagnose = harness::catalogue_diagnoser(known);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab run: the diagnoser's rule catalogue: {}\n", e.what());
+    fmt::print(stderr, "ikelab run: the diagnoser's rule catalogue: {}\n", base::visible_text(e.what()));
     return 2;
   }
   harness::ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) == 1);
@@ -206,13 +216,14 @@ int run(const RunArgs& args) {
   if (!args.out.empty()) report += fmt::format("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
   report += fmt::format("\n{}{}", harness::format_summary(judged, wall), harness::format_timings(judged));
   // A reader that is gone (EPIPE) interrupts the run: its files are removed below.
-  netns::write_console(stdout, report);
+  // Daemon output and log lines in the report reach the terminal only as visible text.
+  netns::write_console(stdout, base::visible_text(report, true));
   harness::RunSummary summary{wall, options.jobs, cases.size()};
   try {
     if (!args.junit.empty()) harness::write_text_file(args.junit, harness::junit_xml(checked, summary));
     if (!args.json.empty()) harness::write_text_file(args.json, harness::json_summary(checked, summary));
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab run: {}\n", e.what());
+    fmt::print(stderr, "ikelab run: {}\n", base::visible_text(e.what()));
   }
 
   if (netns::interrupted()) {
@@ -244,7 +255,7 @@ int list(const std::string& scenarios_dir) {
   try {
     scenarios = harness::load_scenarios(scenarios_dir);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab list: {}\n", e.what());
+    fmt::print(stderr, "ikelab list: {}\n", base::visible_text(e.what()));
     return 2;
   }
   size_t width = 8;
@@ -253,7 +264,8 @@ int list(const std::string& scenarios_dir) {
   for (const auto& s : scenarios) {
     std::string versions;
     for (int v : s.ike_versions) versions += (versions.empty() ? "" : ",") + std::to_string(v);
-    fmt::print("{:<{}}  {:<4}  {}\n", s.name, width, versions, s.description);
+    // The parser refuses control characters in a description; shown visibly all the same.
+    fmt::print("{:<{}}  {:<4}  {}\n", s.name, width, versions, base::visible_text(s.description));
   }
   return 0;
 }
