@@ -23,6 +23,8 @@ delays=(0.05 0.3 0.8 1.5 2.5 4 6)   # seconds after the start
 total_left=0
 kills=0
 by_signal=0
+in_pki=0    # rounds that hit ikelab while pki made credentials
+in_case=0   # rounds that hit it with daemons running
 for ((round = 0; round < rounds; round++)); do
   sig=${signals[round % ${#signals[@]}]}
   delay=${delays[round % ${#delays[@]}]}
@@ -32,8 +34,14 @@ for ((round = 0; round < rounds; round++)); do
   sleep "$delay"
   # What it runs right now: children of any of its threads (pki, daemons, tools).
   children=$(cat /proc/$pid/task/*/children 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+$' || true)
+  for c in $children; do
+    case "$(cat /proc/$c/comm 2>/dev/null)" in
+      pki) in_pki=$((in_pki + 1)); break ;;
+      charon|pluto) in_case=$((in_case + 1)); break ;;
+    esac
+  done
   kill -s "$sig" "$pid" 2>/dev/null
-  wait "$pid"
+  { wait "$pid"; } 2>/dev/null
   status=$?
   if [ "$sig" = KILL ]; then
     "$ikelab" cleanup > /dev/null 2>&1
@@ -65,5 +73,6 @@ for ((round = 0; round < rounds; round++)); do
   total_left=$((total_left + left))
   rm -f "$out"
 done
-echo "kill-loop.sh: $rounds rounds: $kills SIGKILL + cleanup, $by_signal ended by SIGINT/SIGTERM/SIGHUP; leftovers: $total_left"
+echo "kill-loop.sh: $rounds rounds ($in_pki during credential generation, $in_case with daemons running):" \
+  "$kills SIGKILL + cleanup, $by_signal ended by SIGINT/SIGTERM/SIGHUP; leftovers: $total_left"
 [ "$total_left" -eq 0 ] && [ $((kills + by_signal)) -eq "$rounds" ]
