@@ -19,7 +19,7 @@ state=${IKELAB_STATE_DIR:-/var/lib/ikelab}
 tmp=${TMPDIR:-/tmp}
 [ "$(id -u)" -eq 0 ] || { echo "kill-loop.sh: needs root" >&2; exit 2; }
 signals=(KILL INT KILL TERM KILL HUP)
-delays=(0.05 0.3 0.8 1.5 2.5 4 6)   # seconds after the start
+delays=(0.05 0.5 2 5 9 14 20 30)   # seconds after the start (under load the credentials alone take ~8 s)
 total_left=0
 kills=0
 by_signal=0
