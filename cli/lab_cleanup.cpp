@@ -24,8 +24,8 @@ std::string describe(const netns::RunLeftovers& run) {
     for (const auto& ns : run.namespaces) text += " " + ns;
   }
   if (!run.processes.empty()) text += fmt::format(", {} process{}", run.processes.size(), run.processes.size() == 1 ? "" : "es");
+  if (run.namespaces.empty() && run.processes.empty()) text += ": files only";
   for (const auto& dir : run.artefact_dirs) text += fmt::format(", unfinished artefacts {}", dir.string());
-  if (run.namespaces.empty() && run.processes.empty()) text += run.artefact_dirs.empty() ? ": files only" : " (files only)";
   return text;
 }
 
