@@ -238,6 +238,35 @@ bool PrivateDir::has_file(const std::string& name) const {
   return is_plain_name(name) && ::fstatat(fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+namespace {
+
+// Removes the directory `name` below `parent` (on the same file system) and
+// everything in it, never following a link.
+bool remove_dir_at(int parent, const fs::path& shown, const std::string& name, std::string& problem) {
+  struct stat st {};
+  if (::fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return errno == ENOENT;
+  struct stat self {};
+  ::fstat(parent, &self);
+  int child = ::openat(parent, name.c_str(), dir_flags);
+  if (child < 0) {
+    problem += fmt::format("{}: {}\n", shown.string(), errno_text());
+    return false;
+  }
+  Fd owned(child);
+  if (st.st_dev != self.st_dev) {
+    problem += fmt::format("{}: another file system is mounted there; left alone\n", shown.string());
+    return false;
+  }
+  bool ok = empty_tree(child, st.st_dev, shown, problem);
+  if (::unlinkat(parent, name.c_str(), AT_REMOVEDIR) != 0) {
+    problem += fmt::format("{}: {}\n", shown.string(), errno_text());
+    ok = false;
+  }
+  return ok;
+}
+
+}  // namespace
+
 bool PrivateDir::remove_child(const std::string& name, std::string& problem) const {
   if (!is_plain_name(name)) {
     problem += fmt::format("'{}' is not a plain file name\n", name);
@@ -251,24 +280,63 @@ bool PrivateDir::remove_child(const std::string& name, std::string& problem) con
     problem += fmt::format("{}: {}\n", shown.string(), errno_text());
     return false;
   }
-  struct stat self {};
-  ::fstat(fd(), &self);
-  int child = ::openat(fd(), name.c_str(), dir_flags);
-  if (child < 0) {
-    problem += fmt::format("{}: {}\n", shown.string(), errno_text());
-    return false;
+  return remove_dir_at(fd(), shown, name, problem);
+}
+
+SharedDir SharedDir::open(const fs::path& path) {
+  if (!path.is_absolute()) throw PrivateDirError(fmt::format("{}: not an absolute path", path.string()));
+  Fd current(::open("/", dir_flags));
+  if (!current.valid()) throw PrivateDirError(fmt::format("/: {}", errno_text()));
+  fs::path shown = "/";
+  check_ancestor(current.get(), shown);
+  for (const auto& part : path.relative_path()) {
+    const std::string name = part.string();
+    if (name.empty() || name == ".") continue;
+    if (name == "..") throw PrivateDirError(fmt::format("{}: '..' in the path", path.string()));
+    shown /= name;
+    int next = ::openat(current.get(), name.c_str(), dir_flags);
+    if (next < 0) throw PrivateDirError(fmt::format("{}: {}", shown.string(), errno_text()));
+    current = Fd(next);
+    check_ancestor(current.get(), shown);
   }
+  return SharedDir(std::move(current), path);
+}
+
+std::vector<std::string> SharedDir::names(const std::string& prefix) const {
+  std::vector<std::string> found;
+  int copy = ::dup(fd_.get());
+  if (copy < 0) return found;
+  DIR* dir = ::fdopendir(copy);
+  if (!dir) {
+    ::close(copy);
+    return found;
+  }
+  while (dirent* entry = ::readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name.starts_with(prefix) && is_plain_name(name)) found.push_back(name);
+  }
+  ::closedir(dir);
+  return found;
+}
+
+std::optional<PrivateDir> SharedDir::open_private_child(const std::string& name) const {
+  if (!is_plain_name(name)) return std::nullopt;
+  int child = ::openat(fd_.get(), name.c_str(), dir_flags);
+  if (child < 0) return std::nullopt;
   Fd owned(child);
-  if (st.st_dev != self.st_dev) {
-    problem += fmt::format("{}: another file system is mounted there; left alone\n", shown.string());
+  if (!is_private_dir(child)) return std::nullopt;
+  return PrivateDir(std::move(owned), path_ / name);
+}
+
+bool SharedDir::remove_private_child(const std::string& name, std::string& problem) const {
+  const fs::path shown = path_ / name;
+  // In a sticky directory nobody else can rename or replace an entry of ours,
+  // so the one verified here is the one removed.
+  if (!open_private_child(name)) {
+    problem += fmt::format("{}: not a private directory of uid {}; left alone\n", shown.string(), ::geteuid());
     return false;
   }
-  bool ok = empty_tree(child, st.st_dev, shown, problem);
-  if (::unlinkat(fd(), name.c_str(), AT_REMOVEDIR) != 0) {
-    problem += fmt::format("{}: {}\n", shown.string(), errno_text());
-    ok = false;
-  }
-  return ok;
+  return remove_dir_at(fd_.get(), shown, name, problem);
 }
 
 }  // namespace ikelab::base

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace ikelab::base {
 
@@ -72,7 +73,34 @@ class PrivateDir {
   int fd() const { return fd_.get(); }
 
  private:
+  friend class SharedDir;
   PrivateDir(Fd fd, std::filesystem::path path) : fd_(std::move(fd)), path_(std::move(path)) {}
+  Fd fd_;
+  std::filesystem::path path_;
+};
+
+// A directory others may write to, but where nobody can rename or remove
+// this user's entries (root's or ours, sticky if writable by others: /tmp).
+// Only its private children are opened or removed; anything else in it (a
+// symlink, someone else's folder, a folder with a wider mode) is left alone.
+class SharedDir {
+ public:
+  // Throws PrivateDirError when `path`, or a directory on the way, is not such a directory.
+  static SharedDir open(const std::filesystem::path& path);
+
+  // The names of its entries that start with `prefix`.
+  std::vector<std::string> names(const std::string& prefix) const;
+  // A child that is a private directory of this user; nothing otherwise.
+  std::optional<PrivateDir> open_private_child(const std::string& name) const;
+  // Removes a child that is a private directory of this user, and everything
+  // below it (as PrivateDir::remove_child). False, with the reason in
+  // `problem`, when it is not one or something stayed.
+  bool remove_private_child(const std::string& name, std::string& problem) const;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  SharedDir(Fd fd, std::filesystem::path path) : fd_(std::move(fd)), path_(std::move(path)) {}
   Fd fd_;
   std::filesystem::path path_;
 };

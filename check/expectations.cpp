@@ -1,4 +1,5 @@
 #include "check/expectations.hpp"
+#include "check/yaml_file.hpp"
 
 #include "base/text_file.hpp"
 
@@ -131,9 +132,9 @@ ScenarioExpectations load_expectations(const std::filesystem::path& file) {
   result.file = file;
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file.string());
-  } catch (const YAML::BadFile&) {
-    throw ExpectationError(fmt::format("{}: cannot read the file", file.string()));
+    root = check::load_yaml_file(file);
+  } catch (const check::YamlFileError& e) {
+    throw ExpectationError(e.what());
   } catch (const YAML::Exception& e) {
     throw ExpectationError(fmt::format("{}: {}", where(file, e.mark), e.msg));
   }

@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/diagnose_html.hpp"
 
+#include "base/terminal_text.hpp"
 #include "ikelab/diagnoser.hpp"
 
 #include <fmt/core.h>
@@ -33,11 +34,16 @@ struct Style {
 
 bool is_failure(const diag::Diagnosis& d) { return d.fault != "none"; }
 
+// Everything a log or the command line put into a diagnosis goes to the
+// terminal through visible() (an escape sequence in a connection name or a
+// log line is shown as \x1b..., never sent raw); --json escapes by itself.
+std::string visible(const std::string& text) { return base::visible_text(text); }
+
 std::string describe_peers(const diag::Diagnosis& d) {
   std::string out;
-  if (!d.connection.empty()) out += fmt::format("connection '{}'", d.connection);
-  std::string local = d.local.empty() ? "this host" : d.local;
-  std::string remote = d.remote.empty() ? "peer" : d.remote;
+  if (!d.connection.empty()) out += fmt::format("connection '{}'", visible(d.connection));
+  std::string local = d.local.empty() ? "this host" : visible(d.local);
+  std::string remote = d.remote.empty() ? "peer" : visible(d.remote);
   if (!out.empty()) out += ", ";
   out += fmt::format("{} ({}) <-> {}", local, diag::to_string(d.role), remote);
   if (d.ike_version) out += fmt::format(", IKEv{}", d.ike_version);
@@ -47,28 +53,26 @@ std::string describe_peers(const diag::Diagnosis& d) {
 void print_text(const diag::Diagnosis& d, size_t index, const Style& style) {
   const char* colour = d.fault == "none" ? "1;32" : d.fault == "unknown" ? "1;33" : "1;31";
   std::string phase = d.phase ? fmt::format("phase {}", d.phase) : std::string("-");
-  fmt::print("{} {}  {}\n", style("1", fmt::format("[{}]", index)), style(colour, d.fault),
-             style("2", fmt::format("({}, {} confidence)", phase, d.confidence)));
+  fmt::print("{} {}  {}\n", style("1", fmt::format("[{}]", index)), style(colour, visible(d.fault)),
+             style("2", fmt::format("({}, {} confidence)", phase, visible(d.confidence))));
   fmt::print("    {}\n", describe_peers(d));
-  fmt::print("    {}\n", d.summary);
+  fmt::print("    {}\n", visible(d.summary));
   if (d.excerpt) {
     std::string list;
     for (const auto& m : d.missing) list += (list.empty() ? "" : "; ") + m;
-    fmt::print("    {} {}\n", style("33", "excerpt, missing to be sure:"), list);
+    fmt::print("    {} {}\n", style("33", "excerpt, missing to be sure:"), visible(list));
   }
   if (!d.candidates.empty()) {
     std::string list;
     for (const auto& c : d.candidates) list += (list.empty() ? "" : ", ") + c;
-    fmt::print("    {} {}\n", style("33", "could also be:"), list);
+    fmt::print("    {} {}\n", style("33", "could also be:"), visible(list));
   }
-  if (d.fault != "none") fmt::print("    {} {}\n", style("36", "fix:"), d.fix);
+  if (d.fault != "none") fmt::print("    {} {}\n", style("36", "fix:"), visible(d.fix));
   if (!d.evidence.empty()) {
     fmt::print("    {}\n", style("2", "evidence:"));
     for (const auto& e : d.evidence) {
       std::string text = e.text.size() > 200 ? e.text.substr(0, 200) + " ..." : e.text;
-      for (auto& c : text)
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t') c = ' ';
-      fmt::print("      {} {}\n", style("2", fmt::format("{}:{}", e.file, e.line)), text);
+      fmt::print("      {} {}\n", style("2", fmt::format("{}:{}", visible(e.file), e.line)), visible(text));
     }
   }
   fmt::print("\n");
@@ -172,7 +176,7 @@ int diagnose_one_streamed(const std::string& log, const diag::Catalogue& catalog
     return 2;
   }
   if (json) fmt::print("{}", count == 0 ? "{\n  \"diagnoses\": []\n}\n" : "\n  ]\n}\n");
-  else if (count == 0) fmt::print("no IKE connection attempt found in {}\n", log);
+  else if (count == 0) fmt::print("no IKE connection attempt found in {}\n", visible(log));
   print_scan_notes(log, notes);
   return failed ? 1 : 0;
 }
@@ -253,7 +257,7 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
     if (opts->json) {
       fmt::print("{}\n", diag::dump_json(diag::to_json(result), 2));
     } else if (result.empty()) {
-      fmt::print("no IKE connection attempt found in {}\n", fmt::join(opts->logs, " "));
+      fmt::print("no IKE connection attempt found in {}\n", visible(fmt::format("{}", fmt::join(opts->logs, " "))));
     } else {
       for (size_t i = 0; i < result.size(); ++i) print_text(result[i], i + 1, style);
     }

@@ -25,6 +25,7 @@ std::string describe(const netns::RunLeftovers& run) {
   }
   if (!run.processes.empty()) text += fmt::format(", {} process{}", run.processes.size(), run.processes.size() == 1 ? "" : "es");
   if (run.namespaces.empty() && run.processes.empty()) text += ": files only";
+  for (const auto& dir : run.artefact_dirs) text += fmt::format(", unfinished artefacts {}", dir.string());
   return text;
 }
 

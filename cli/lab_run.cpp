@@ -13,6 +13,7 @@
 #include "lab/report/run_report.hpp"
 #include "lab/report/html_run_report.hpp"
 #include "base/data_dir.hpp"
+#include "base/terminal_text.hpp"
 #include "base/text_file.hpp"
 #include "lab/scenario/scenario.hpp"
 #include "lab/scenario/scenario_select.hpp"
@@ -115,7 +116,7 @@ int run(const RunArgs& args) {
                                                              build_name(s.responder), same_initiator && same_responder);
     }
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab run: {}\n", e.what());
+    fmt::print(stderr, "ikelab run: {}\n", base::visible_text(e.what()));
     return 2;
   }
 
@@ -129,7 +130,7 @@ int run(const RunArgs& args) {
   try {
     credentials = std::make_shared<harness::Credentials>(netns::own_run_dir().make_child("credentials").path());
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab run: the lab's state directory: {}\n", e.what());
+    fmt::print(stderr, "ikelab run: the lab's state directory: {}\n", base::visible_text(e.what()));
     return 2;
   }
   std::vector<harness::CaseRequest> cases;
@@ -159,7 +160,16 @@ int run(const RunArgs& args) {
   try {
     harness::prepare_credentials(scenarios, *credentials);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab run: preparing credentials failed: {}\n", e.what());
+    if (netns::interrupted()) {
+      // Ctrl-C while pki runs: pki is stopped (its own process group, so the
+      // terminal's signal reached only ikelab), no case started; the run's
+      // files go and ikelab ends by the signal, as at any other point.
+      netns::write_console(stderr, "ikelab run: interrupted while making the lab's credentials; everything it "
+                                   "started is removed\n");
+      netns::remove_own_state_dir();
+      netns::reraise_interrupt();
+    }
+    fmt::print(stderr, "ikelab run: preparing credentials failed: {}\n", base::visible_text(e.what(), true));
     return 2;
   }
 
@@ -177,7 +187,7 @@ int run(const RunArgs& args) {
     const std::string& out = args.out.empty() ? args.report : args.out;
     artefacts.emplace(out.empty() ? std::optional<fs::path>() : fs::absolute(out));
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab run: {}\n", e.what());
+    fmt::print(stderr, "ikelab run: {}\n", base::visible_text(e.what()));
     return 2;
   }
   options.out_dir = artefacts->path();
@@ -186,7 +196,7 @@ int run(const RunArgs& args) {
   try {
     diagnose = harness::catalogue_diagnoser(known);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab run: the diagnoser's rule catalogue: {}\n", e.what());
+    fmt::print(stderr, "ikelab run: the diagnoser's rule catalogue: {}\n", base::visible_text(e.what()));
     return 2;
   }
   harness::ProgressStyle style;
@@ -237,14 +247,15 @@ int run(const RunArgs& args) {
   report += fmt::format("\n{}{}", harness::format_summary(judged, wall), args.quiet ? "" : harness::format_timings(judged));
   // With --json - standard output carries the JSON only; the report goes to standard error.
   // A reader that is gone (EPIPE) interrupts the run: its files are removed below.
-  netns::write_console(args.json == "-" ? stderr : stdout, report);
+  // Daemon output and log lines in the report reach the terminal only as visible text.
+  netns::write_console(args.json == "-" ? stderr : stdout, base::visible_text(report, true));
   harness::RunSummary summary{wall, options.jobs, cases.size()};
   try {
     if (!args.junit.empty()) harness::write_text_file(args.junit, harness::junit_xml(checked, summary));
     if (args.json == "-") netns::write_console(stdout, harness::json_summary(checked, summary));
     else if (!args.json.empty()) harness::write_text_file(args.json, harness::json_summary(checked, summary));
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab run: {}\n", e.what());
+    fmt::print(stderr, "ikelab run: {}\n", base::visible_text(e.what()));
   }
   bool report_failed = false;
   if (!args.report.empty() && !netns::interrupted()) {
@@ -290,7 +301,7 @@ int list(const std::string& scenarios_dir) {
   try {
     scenarios = harness::load_scenario_folder(base::data_path(base::DataKind::scenarios, scenarios_dir));
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ikelab list: {}\n", e.what());
+    fmt::print(stderr, "ikelab list: {}\n", base::visible_text(e.what()));
     return 2;
   }
   size_t width = 8;
@@ -299,7 +310,8 @@ int list(const std::string& scenarios_dir) {
   for (const auto& s : scenarios) {
     std::string versions;
     for (int v : s.ike_versions) versions += (versions.empty() ? "" : ",") + std::to_string(v);
-    fmt::print("{:<{}}  {:<4}  {}\n", s.name, width, versions, s.description);
+    // The parser refuses control characters in a description; shown visibly all the same.
+    fmt::print("{:<{}}  {:<4}  {}\n", s.name, width, versions, base::visible_text(s.description));
   }
   return 0;
 }

@@ -43,6 +43,18 @@ std::optional<RunOwner> RunOwner::parse(std::string_view name) {
   return RunOwner{*pid, *start};
 }
 
+std::string artefacts_dir_template(const RunOwner& owner) {
+  return fmt::format("{}{}-XXXXXX", artefacts_dir_prefix, owner.dir_name());
+}
+
+std::optional<RunOwner> owner_of_artefacts_dir(std::string_view name) {
+  constexpr size_t random_part = 7;  // "-XXXXXX"
+  if (!name.starts_with(artefacts_dir_prefix) || name.size() < artefacts_dir_prefix.size() + random_part) return std::nullopt;
+  if (name[name.size() - random_part] != '-') return std::nullopt;
+  return RunOwner::parse(name.substr(artefacts_dir_prefix.size(),
+                                     name.size() - artefacts_dir_prefix.size() - random_part));
+}
+
 std::optional<unsigned long long> process_start_time(pid_t pid) {
   std::ifstream stat(fmt::format("/proc/{}/stat", pid));
   std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());

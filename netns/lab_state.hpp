@@ -41,6 +41,17 @@ struct RunOwner {
 };
 RunOwner this_owner();
 
+// Without --out, failed cases' artefacts go to a temporary folder
+// "<temp>/ikelab-run-<pid>-<start>-XXXXXX" (mkdtemp, 0700) holding the file
+// ".unfinished" until the run has settled it (only failed cases left, or
+// removed). A dead run's folder that still holds that file was cut short (kill -9,
+// a crash): `ikelab cleanup` removes it. A settled one holds logs the run's
+// report pointed to and is left alone.
+inline constexpr std::string_view artefacts_dir_prefix = "ikelab-run-";
+inline constexpr std::string_view unfinished_marker = ".unfinished";
+std::string artefacts_dir_template(const RunOwner& owner);  // "ikelab-run-<pid>-<start>-XXXXXX"
+std::optional<RunOwner> owner_of_artefacts_dir(std::string_view name);
+
 // Creates <root>/<pid>-<start>/owner for this process (once; thread-safe).
 void register_this_process();
 // This process's own run directory (registers it first).

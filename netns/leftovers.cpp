@@ -11,6 +11,7 @@
 #include <csignal>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sys/stat.h>
 #include <thread>
 
@@ -41,6 +42,15 @@ std::vector<pid_t> processes_in_namespace(const std::string& name) {
 }
 
 namespace {
+
+// The system's temp directory, if it is one nobody can rename our entries in.
+std::optional<base::SharedDir> temp_dir() {
+  try {
+    return base::SharedDir::open(fs::temp_directory_path());
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
 
 bool alive(const RunLeftovers& run) {
   return run.owner_start == 0 ? owner_alive(run.owner) : owner_alive(RunOwner{run.owner, run.owner_start});
@@ -73,6 +83,19 @@ std::vector<RunLeftovers> find_runs() {
     run.owner = owner->pid;
     run.owner_start = owner->start;
     run.has_state_dir = true;
+  }
+  // Temporary artefact folders a run never settled: private, named after a run, still marked unfinished.
+  if (auto temp = temp_dir()) {
+    for (const auto& name : temp->names(std::string(artefacts_dir_prefix))) {
+      auto owner = owner_of_artefacts_dir(name);
+      if (!owner) continue;
+      auto dir = temp->open_private_child(name);
+      if (!dir || !dir->has_file(std::string(unfinished_marker))) continue;
+      auto& run = runs[{owner->pid, owner->start}];
+      run.owner = owner->pid;
+      run.owner_start = owner->start;
+      run.artefact_dirs.push_back(dir->path());
+    }
   }
   std::vector<RunLeftovers> result;
   for (auto& [key, run] : runs) {
@@ -110,6 +133,21 @@ bool remove_run(const RunLeftovers& run, std::string& problems) {
     const std::string name = RunOwner{run.owner, run.owner_start}.dir_name();
     // Removed only while it is still a private directory of ours (fd-relative, no symlink followed).
     if (root.open_child(name)) ok = root.remove_child(name, problems) && ok;
+  }
+  if (!run.artefact_dirs.empty()) {
+    auto temp = temp_dir();
+    for (const auto& dir : run.artefact_dirs) {
+      const std::string name = dir.filename().string();
+      if (!temp) {
+        problems += fmt::format("{}: the temp directory cannot be opened safely; left alone\n", dir.string());
+        ok = false;
+        continue;
+      }
+      // Verified again right before: still private and still unfinished.
+      auto child = temp->open_private_child(name);
+      if (!child || !child->has_file(std::string(unfinished_marker))) continue;
+      ok = temp->remove_private_child(name, problems) && ok;
+    }
   }
   return ok;
 }

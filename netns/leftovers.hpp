@@ -6,6 +6,7 @@
 
 #include "netns/lab_state.hpp"
 
+#include <filesystem>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -20,6 +21,8 @@ struct RunLeftovers {
   std::vector<std::string> namespaces;
   std::vector<pid_t> processes;  // processes inside those namespaces
   bool has_state_dir = false;    // <state root>/<pid>-<start>, verified private
+  // Unfinished temporary artefact folders of the run (full paths, verified private, ".unfinished" in them).
+  std::vector<std::filesystem::path> artefact_dirs;
 };
 
 // Everything of every ikelab run on this machine, one entry per owner (pid and start time).

@@ -15,12 +15,15 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fcntl.h>
 #include <mutex>
+#include <optional>
 #include <sched.h>
 #include <stdexcept>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <system_error>
 #include <thread>
 #include <unistd.h>
@@ -238,7 +241,13 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
   if (!options.netns.empty()) {
     std::string path = "/run/netns/" + options.netns;
     netns_fd.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (netns_fd.fd < 0) return {127, fmt::format("cannot open {}: {}", path, std::strerror(errno)), false, false};
+    if (netns_fd.fd < 0) {
+      CommandResult failed;
+      failed.exit_code = 127;
+      failed.wait_status = 127 << 8;  // as a shell reports a command it could not start
+      failed.output = fmt::format("cannot open {}: {}", path, std::strerror(errno));
+      return failed;
+    }
   }
   const int ns_fd = netns_fd.fd;
   const pid_t parent = ::getpid();
@@ -257,16 +266,39 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
       exec.set_error(std::error_code(errno, std::system_category()), failed);
   };
 
+  std::optional<File> stdout_file;
+  if (!options.stdout_file.empty()) {
+    const int fd = ::open(options.stdout_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      CommandResult failed;
+      failed.exit_code = 127;
+      failed.wait_status = 127 << 8;
+      failed.output = fmt::format("cannot create {}: {}", options.stdout_file.string(), std::strerror(errno));
+      return failed;
+    }
+    FILE* f = ::fdopen(fd, "w");
+    if (!f) {
+      ::close(fd);
+      throw std::system_error(errno, std::system_category(), "fdopen");
+    }
+    stdout_file.emplace(f);
+  }
   std::error_code ec;
   bp::child child;
   {
     std::lock_guard lock(launch_mutex);
-    child = bp::child(bp::exe = exe.string(), bp::args = args, env, (bp::std_out & bp::std_err) > scratch.file,
-                      bp::std_in < input.file, bp::extend::on_exec_setup = setup, ec);
+    if (stdout_file) {
+      child = bp::child(bp::exe = exe.string(), bp::args = args, env, bp::std_out > stdout_file->file,
+                        bp::std_err > scratch.file, bp::std_in < input.file, bp::extend::on_exec_setup = setup, ec);
+    } else {
+      child = bp::child(bp::exe = exe.string(), bp::args = args, env, (bp::std_out & bp::std_err) > scratch.file,
+                        bp::std_in < input.file, bp::extend::on_exec_setup = setup, ec);
+    }
   }
   CommandResult result;
   if (ec) {
     result.exit_code = 127;
+    result.wait_status = 127 << 8;
     result.output = fmt::format("cannot start {}: {}", describe_command(argv), ec.message());
     return result;
   }
@@ -278,8 +310,19 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
     child.wait(ec);
   }
   result.exit_code = child.exit_code();
+  result.wait_status = child.native_exit_code();
   result.output = read_all(scratch.file);
   return result;
+}
+
+std::string describe_wait_status(int status) {
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    const char* name = ::sigabbrev_np(sig);
+    return name ? fmt::format("killed by signal {} (SIG{})", sig, name) : fmt::format("killed by signal {}", sig);
+  }
+  if (WIFEXITED(status)) return fmt::format("exited with status {}", WEXITSTATUS(status));
+  return fmt::format("ended (wait status {})", status);
 }
 
 std::string describe_command(const std::vector<std::string>& argv) {

@@ -40,7 +40,8 @@ std::filesystem::path find_program(const std::string& name);
 boost::process::child launch(const std::vector<std::string>& argv, const LaunchOptions& options);
 
 struct CommandResult {
-  int exit_code = -1;
+  int exit_code = -1;   // as Boost gives it (a signal's number for a killed command)
+  int wait_status = -1;  // the wait(2) status: describe_wait_status(wait_status) says how it ended
   std::string output;  // stdout and stderr, interleaved
   bool timed_out = false;
   bool interrupted = false;  // stopped because ikelab got SIGINT/SIGTERM
@@ -55,11 +56,20 @@ struct CommandOptions {
   std::vector<std::pair<std::string, std::string>> env;  // added to this process's environment
   std::string input;  // the command's standard input (from an unlinked file: nothing is left behind)
   std::filesystem::path system_root;  // as LaunchOptions::system_root (the daemon's own swanctl, whack, ...)
+  // Non-empty: standard output goes to this new file (created 0600, O_EXCL|O_NOFOLLOW:
+  // an existing file or link is an error) and only standard error is in `output`.
+  std::filesystem::path stdout_file;
 };
 
 // Runs a command to completion and returns its output. Never hangs: the child
-// is killed at the timeout.
+// is killed at the timeout. The child is tied to ikelab as the daemons are:
+// its own process group (a terminal's Ctrl-C reaches only ikelab, which stops
+// it in order) and PR_SET_PDEATHSIG(SIGKILL) (a kill -9 of ikelab leaves no orphan).
 CommandResult run_command(const std::vector<std::string>& argv, const CommandOptions& options = {});
+
+// What a wait(2) status says, for messages: "exited with status 1",
+// "killed by signal 9 (SIGKILL)" (never a signal's number as an exit status).
+std::string describe_wait_status(int status);
 
 // "a b 'c d'": for messages only, never executed.
 std::string describe_command(const std::vector<std::string>& argv);

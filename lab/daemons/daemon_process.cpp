@@ -62,11 +62,9 @@ bool DaemonProcess::wait_for_socket(const std::filesystem::path& socket, const s
     if (!running()) {
       // A signal is said as one (boost's exit_code() gives a signal's number as a status).
       const int status = started_ ? child_.native_exit_code() : -1;
-      const std::string end = WIFSIGNALED(status) ? fmt::format("was killed by signal {} ({})", WTERMSIG(status),
-                                                                ::strsignal(WTERMSIG(status)))
-                              : WIFEXITED(status) ? fmt::format("exited with status {}", WEXITSTATUS(status))
-                                                  : fmt::format("ended (wait status {})", status);
-      failure_ = fmt::format("{} {} {} {} answered", daemon, end, answered_ ? "after" : "before", what);
+      const std::string end = netns::describe_wait_status(status);
+      failure_ = fmt::format("{}{} {} {} {} answered", daemon, WIFSIGNALED(status) ? " was" : "", end,
+                             answered_ ? "after" : "before", what);
       return false;
     }
     if (answered_) return true;

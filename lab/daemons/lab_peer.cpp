@@ -20,7 +20,7 @@ namespace {
 
 std::string tool_problem(const char* what, const netns::CommandResult& r) {
   if (r.timed_out) return fmt::format("{}: no answer before the deadline\n{}", what, last_lines(r.output, 15));
-  return fmt::format("{} failed (exit {}):\n{}", what, r.exit_code, last_lines(r.output, 15));
+  return fmt::format("{} failed ({}):\n{}", what, netns::describe_wait_status(r.wait_status), last_lines(r.output, 15));
 }
 
 bool any_line_since(const LogFollower& log, size_t mark, std::initializer_list<std::string_view> needles) {

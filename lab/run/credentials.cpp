@@ -1,14 +1,16 @@
 #include "lab/run/credentials.hpp"
 
+#include "netns/process.hpp"
+
 #include <fmt/format.h>
 
-#include <boost/process.hpp>
+#include <chrono>
+
 #include <fstream>
 #include <iterator>
 #include <sstream>
 
 namespace ikelab::harness {
-namespace bp = boost::process;
 namespace {
 
 const char* key_stem(KeyName key) {
@@ -127,22 +129,25 @@ void Credentials::generate(const std::string& file) const {
 }
 
 void Credentials::run_pki(const std::vector<std::string>& args, const std::filesystem::path& out) const {
-  bp::ipstream errors;
-  int status = -1;
-  try {
-    bp::child child(pki_.string(), bp::args(args), bp::std_in < bp::null, bp::std_out > out.string(),
-                    bp::std_err > errors);
-    std::string error_text((std::istreambuf_iterator<char>(errors)), std::istreambuf_iterator<char>());
-    child.wait();
-    status = child.exit_code();
-    ++pki_runs_;
-    if (status != 0) {
-      std::filesystem::remove(out);
-      throw CredentialError(fmt::format("pki {} failed (exit {}): {}", args.front(), status, error_text));
-    }
-  } catch (const bp::process_error& e) {
-    throw CredentialError(fmt::format("cannot run {}: {}", pki_.string(), e.what()));
-  }
+  // The project's own spawn code: no shell, pki in its own process group and
+  // killed with ikelab (PR_SET_PDEATHSIG), stopped at once by an interrupt.
+  netns::CommandOptions options;
+  options.timeout = std::chrono::seconds(120);
+  options.stop_on_interrupt = true;
+  options.stdout_file = out;
+  std::error_code ignored;
+  std::filesystem::remove(out, ignored);  // a file of an earlier attempt (never follows a link)
+  std::vector<std::string> argv{pki_.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const auto result = netns::run_command(argv, options);
+  ++pki_runs_;
+  if (result.ok()) return;
+  std::filesystem::remove(out, ignored);
+  if (result.interrupted) throw CredentialInterrupted(fmt::format("pki {} stopped by an interrupt", args.front()));
+  if (result.timed_out)
+    throw CredentialError(fmt::format("pki {} did not finish in {} s", args.front(), options.timeout.count() / 1000));
+  throw CredentialError(
+      fmt::format("pki {} failed ({}): {}", args.front(), netns::describe_wait_status(result.wait_status), result.output));
 }
 
 }  // namespace ikelab::harness

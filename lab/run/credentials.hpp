@@ -24,6 +24,13 @@ class CredentialError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// pki was stopped because ikelab got SIGINT/SIGTERM/SIGHUP: no failure, the
+// caller tears down and exits by the signal.
+class CredentialInterrupted : public CredentialError {
+ public:
+  using CredentialError::CredentialError;
+};
+
 enum class KeyName { initiator, responder, other };
 enum class CertIssuer { lab_ca, other_ca, lab_ca_expired };
 

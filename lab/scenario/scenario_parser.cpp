@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "check/yaml_file.hpp"
 #include "lab/daemons/daemon_builds.hpp"
 #include "lab/scenario/scenario.hpp"
 #include "lab/scenario/scenario_values.hpp"
@@ -290,9 +291,9 @@ Scenario load_scenario(const std::filesystem::path& file) {
   }
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file.string());
-  } catch (const YAML::BadFile&) {
-    throw ScenarioError(fmt::format("{}: cannot read the file", file.string()));
+    root = check::load_yaml_file(file);
+  } catch (const check::YamlFileError& e) {
+    throw ScenarioError(e.what());
   } catch (const YAML::Exception& e) {
     r.fail(e.mark, e.msg);
   }

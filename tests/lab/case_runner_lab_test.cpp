@@ -135,7 +135,7 @@ TEST(CaseRunnerLabActions, KilledResponderIsDeclaredDeadByDpd) {
 }  // namespace
 
 // A daemon that dies long after its control socket answered is reported as
-// what happened: killed by signal 9 after it had answered, not "exited
+// what happened: killed by signal 9 (SIGKILL) after it had answered, not "exited
 // (status 9) before" (boost gives a signal's number as an exit status).
 TEST(CaseRunnerLabErrors, ADaemonKilledAfterItAnsweredIsReportedAsKilledBySignal) {
   const netns::RunId id = netns::next_run_id();
@@ -154,7 +154,7 @@ TEST(CaseRunnerLabErrors, ADaemonKilledAfterItAnsweredIsReportedAsKilledBySignal
     ASSERT_EQ(::kill(charon.pid(), SIGKILL), 0);  // the daemon this test started, by its pid
     for (int i = 0; i < 500 && charon.running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     EXPECT_FALSE(charon.wait_ready(std::chrono::steady_clock::now()));
-    EXPECT_NE(charon.failure().find("charon was killed by signal 9"), std::string::npos) << charon.failure();
+    EXPECT_NE(charon.failure().find("charon was killed by signal 9 (SIGKILL) after"), std::string::npos) << charon.failure();
     EXPECT_NE(charon.failure().find("after"), std::string::npos) << charon.failure();
     EXPECT_EQ(charon.failure().find("exited"), std::string::npos) << charon.failure();
   }

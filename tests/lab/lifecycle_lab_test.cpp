@@ -9,6 +9,7 @@
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
 #include <fmt/core.h>
@@ -82,20 +83,134 @@ void expect_nothing_left(pid_t owner) {
   EXPECT_FALSE(state_dir_left(owner));
 }
 
+// The temporary artefact folders (/tmp/ikelab-run-<pid>-<start>-XXXXXX) of a run.
+std::vector<fs::path> artefact_dirs_of(pid_t owner) {
+  std::vector<fs::path> dirs;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec))
+    if (entry.path().filename().string().starts_with(fmt::format("ikelab-run-{}-", owner))) dirs.push_back(entry.path());
+  return dirs;
+}
+
 TEST(LifecycleLab, KillNineThenCleanupLeavesNothing) {
   bp::ipstream out;
   bp::child driver = start_matrix(out);
   pid_t owner = driver.id();
   auto daemons = wait_for_daemons(owner);
   ASSERT_FALSE(daemons.empty()) << "ikelab run never had daemons up";
+  const auto artefacts = artefact_dirs_of(owner);
+  ASSERT_EQ(artefacts.size(), 1u) << "the run has no temporary artefact folder of its own name";
+  EXPECT_TRUE(fs::exists(artefacts.front() / ".unfinished"));
   ::kill(owner, SIGKILL);
   driver.wait();
   // Daemons die with their orchestrator (PR_SET_PDEATHSIG)...
   EXPECT_TRUE(all_gone(daemons));
-  // ... but its namespaces and files stay until cleanup.
+  // ... but its namespaces and files stay until cleanup, the temporary artefact folder too.
+  EXPECT_TRUE(fs::exists(artefacts.front()));
   auto cleanup = netns::run_command({IKELAB_BINARY, "cleanup"});
   EXPECT_EQ(cleanup.exit_code, 0) << cleanup.output;
   EXPECT_NE(cleanup.output.find(fmt::format("removed: run {}", owner)), std::string::npos) << cleanup.output;
+  EXPECT_NE(cleanup.output.find(artefacts.front().string()), std::string::npos) << cleanup.output;
+  expect_nothing_left(owner);
+  EXPECT_FALSE(fs::exists(artefacts.front())) << artefacts.front() << " stayed after cleanup";
+}
+
+// A run that ended by itself leaves its temporary folder only with failed
+// cases in it, and no longer marked unfinished: cleanup leaves those logs alone.
+TEST(LifecycleLab, CleanupLeavesTheLogsOfAFinishedRunAlone) {
+  // An expected folder without the scenario's file fails the case honestly ("no expected file").
+  const fs::path expected = fs::temp_directory_path() / fmt::format("ikelab-no-expected-{}", getpid());
+  fs::create_directories(expected);
+  netns::CommandOptions options;
+  options.timeout = 60s;
+  auto run = netns::run_command({IKELAB_BINARY, "run", "baseline_psk", "--ike", "2", "--expected", expected.string()},
+                                options);
+  fs::remove_all(expected);
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(run.output, m, std::regex("(/[^ \n]*ikelab-run-[0-9]+-[0-9]+-[A-Za-z0-9]{6})"))) << run.output;
+  const fs::path kept = m[1].str();
+  ASSERT_TRUE(fs::exists(kept)) << kept;
+  EXPECT_FALSE(fs::exists(kept / ".unfinished"));
+  auto cleanup = netns::run_command({IKELAB_BINARY, "cleanup"});
+  EXPECT_TRUE(fs::exists(kept)) << "cleanup removed the failure logs a finished run pointed to";
+  fs::remove_all(kept);  // the folder of the run this test made
+}
+
+// The process of the run's credential generation (pki), a child of `owner`.
+pid_t wait_for_pki(pid_t owner) {
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::error_code ec;
+    for (const auto& task : fs::directory_iterator(fmt::format("/proc/{}/task", owner), ec)) {
+      std::ifstream children(task.path() / "children");
+      for (pid_t child; children >> child;)
+        if (fs::read_symlink(fmt::format("/proc/{}/exe", child), ec).filename() == "pki") return child;
+    }
+    std::this_thread::sleep_for(1ms);
+  }
+  return 0;
+}
+
+bool pki_gone(pid_t pid) {
+  for (int i = 0; i < 300; ++i) {
+    std::error_code ec;
+    if (::kill(pid, 0) != 0 || fs::read_symlink(fmt::format("/proc/{}/exe", pid), ec).filename() != "pki") return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+// `ikelab run` making the lab's credentials (a fresh run generates its keys
+// with pki), in its own process group as a shell starts a job.
+bp::child start_credential_run(bp::ipstream& err) {
+  return bp::child(bp::exe = IKELAB_BINARY, bp::args = {"run", "baseline_cert", "--ike", "2"}, bp::std_out > bp::null,
+                   bp::std_err > err, bp::extend::on_exec_setup = [](auto&) { ::setpgid(0, 0); });
+}
+
+// kill -9 of ikelab while pki runs: pki dies with it (PR_SET_PDEATHSIG). pki
+// is stopped first (SIGSTOP, by its pid), so it cannot finish on its own and
+// would stay behind as an orphan without the tie.
+TEST(LifecycleLab, KillNineDuringCredentialGenerationLeavesNoPki) {
+  bp::ipstream err;
+  bp::child driver = start_credential_run(err);
+  const pid_t owner = driver.id();
+  const pid_t pki = wait_for_pki(owner);
+  ASSERT_NE(pki, 0) << "no pki seen under ikelab run";
+  ASSERT_EQ(::kill(pki, SIGSTOP), 0);
+  ::kill(owner, SIGKILL);
+  driver.wait();
+  const bool gone = pki_gone(pki);
+  if (!gone) ::kill(pki, SIGKILL);  // the orphan of the run this test started
+  EXPECT_TRUE(gone) << "pki " << pki << " outlived ikelab (orphan)";
+  auto cleanup = netns::run_command({IKELAB_BINARY, "cleanup"});
+  EXPECT_EQ(cleanup.exit_code, 0) << cleanup.output;
+  expect_nothing_left(owner);
+}
+
+// Ctrl-C at the terminal (SIGINT to the job's process group) while pki runs:
+// pki is not in that group; ikelab stops it, removes its files and ends by
+// the signal (a shell shows 130), not with "pki --gen failed" and exit 2.
+TEST(LifecycleLab, CtrlCDuringCredentialGenerationEndsByTheSignal) {
+  bp::ipstream err;
+  bp::child driver = start_credential_run(err);
+  const pid_t owner = driver.id();
+  const pid_t pki = wait_for_pki(owner);
+  ASSERT_NE(pki, 0) << "no pki seen under ikelab run";
+  ASSERT_EQ(::kill(pki, SIGSTOP), 0);  // cannot finish by itself: ikelab must stop it
+  ASSERT_EQ(::killpg(owner, SIGINT), 0);
+  const bool ended = netns::wait_for_exit(driver, std::chrono::steady_clock::now() + 20s);
+  if (!ended) {
+    ::kill(pki, SIGKILL);
+    ::kill(owner, SIGKILL);
+  }
+  ASSERT_TRUE(ended) << "ikelab run did not stop";
+  const int status = driver.native_exit_code();
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << "status " << status;
+  std::string stderr_text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(stderr_text.find("failed"), std::string::npos) << stderr_text;
+  EXPECT_NE(stderr_text.find("interrupted while making the lab's credentials"), std::string::npos) << stderr_text;
+  EXPECT_TRUE(pki_gone(pki)) << "pki " << pki << " left running";
   expect_nothing_left(owner);
 }
 

@@ -147,4 +147,38 @@ TEST(PlantedPaths, CleanupSkipsAFolderThatIsNotPrivate) {
   ::unsetenv("IKELAB_STATE_DIR");
 }
 
+// Folders in /tmp named like a dead run's unfinished artefacts: cleanup
+// removes only a private folder of root's; one that nobody made, a symlink
+// to one, or a root folder with a wider mode stay (and a link's target too).
+TEST(PlantedPaths, CleanupRemovesOnlyTemporaryFoldersThatAreARunsOwn) {
+  const fs::path tmp = fs::temp_directory_path();
+  const std::string dead = "ikelab-run-99999990-12345-";  // a pid that cannot run (above pid_max)
+  const fs::path theirs = tmp / (dead + "nobody"), link = tmp / (dead + "linkto"), wide = tmp / (dead + "wide00"),
+                 own = tmp / (dead + "ownrun");
+  const fs::path victim = tmp / fmt::format("ikelab-victim-{}", getpid());
+  for (const auto& p : {theirs, link, wide, own, victim}) fs::remove_all(p);
+  ASSERT_TRUE(as_nobody({"mkdir", "-m", "0700", theirs.string()}).ok());
+  ASSERT_TRUE(as_nobody({"touch", (theirs / ".unfinished").string()}).ok());
+  fs::create_directory(victim);
+  ::chmod(victim.c_str(), 0700);
+  harness::write_text_file(victim / ".unfinished", "");
+  harness::write_text_file(victim / "precious", "keep me\n");
+  ASSERT_TRUE(as_nobody({"ln", "-s", victim.string(), link.string()}).ok());
+  fs::create_directory(wide);
+  ::chmod(wide.c_str(), 0755);
+  harness::write_text_file(wide / ".unfinished", "");
+  fs::create_directory(own);
+  ::chmod(own.c_str(), 0700);
+  harness::write_text_file(own / ".unfinished", "");
+  fs::create_directories(own / "baseline_psk" / "ike2");
+  auto cleanup = netns::run_command({IKELAB_BINARY, "cleanup"});
+  EXPECT_EQ(cleanup.exit_code, 0) << cleanup.output;
+  EXPECT_FALSE(fs::exists(own)) << cleanup.output;
+  EXPECT_TRUE(fs::exists(theirs / ".unfinished"));
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_EQ(harness::read_text_file(victim / "precious"), "keep me\n");
+  EXPECT_TRUE(fs::exists(wide / ".unfinished"));
+  for (const auto& p : {theirs, link, wide, own, victim}) fs::remove_all(p);
+}
+
 }  // namespace

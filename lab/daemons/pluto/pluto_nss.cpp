@@ -15,8 +15,8 @@ void run(const std::vector<std::string>& argv) {
   options.timeout = std::chrono::milliseconds(20000);
   const auto r = netns::run_command(argv, options);
   if (!r.ok()) {
-    throw NssError(fmt::format("{} failed (exit {}{}): {}", netns::describe_command(argv), r.exit_code,
-                               r.timed_out ? ", timed out" : "", r.output));
+    throw NssError(fmt::format("{} failed ({}{}): {}", netns::describe_command(argv),
+                               netns::describe_wait_status(r.wait_status), r.timed_out ? ", timed out" : "", r.output));
   }
 }
 

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,6 +85,49 @@ TEST(Cli, RunRefusesBadColourAndQuietWithVerbose) {
   Result both = run("run baseline_psk -q -v");
   EXPECT_EQ(both.exit_code, 2);
   EXPECT_NE(both.output.find("excludes"), std::string::npos) << both.output;
+}
+
+// A name that holds a terminal escape (ESC [ 2 J clears the screen): shown as
+// "\x1b[2J", never sent raw. The log is a real lab capture, unchanged; only
+// the name of the file the test copies it to holds the escape (connection
+// names in scenarios are validated, so a lab log cannot carry one).
+const std::string escape = "\x1b[2J";
+const std::string shown_escape = "\\x1b[2J";
+
+std::filesystem::path scratch_dir() {
+  auto dir = std::filesystem::temp_directory_path() / ("ikelab-cli-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+TEST(Cli, DiagnoseShowsATerminalEscapeFromItsInputVisibly) {
+  const auto dir = scratch_dir();
+  const auto log = dir / ("resp" + escape + "onder.log");
+  std::filesystem::copy_file(std::string(IKELAB_SOURCE_DIR) + "/tests/data/logs/psk_mismatch/ike2/responder.log", log,
+                             std::filesystem::copy_options::overwrite_existing);
+  Result text = run("diagnose '" + log.string() + "'");
+  EXPECT_EQ(text.exit_code, 1) << text.output;  // a failure is diagnosed
+  EXPECT_EQ(text.output.find('\x1b'), std::string::npos) << "a raw escape reached the terminal";
+  EXPECT_NE(text.output.find(shown_escape), std::string::npos) << text.output;
+  // JSON stays JSON: the writer escapes the control itself, and the name reads back whole.
+  Result json = run("diagnose --json '" + log.string() + "'");
+  EXPECT_EQ(json.output.find('\x1b'), std::string::npos);
+  auto parsed = nlohmann::json::parse(json.output, nullptr, false);
+  ASSERT_FALSE(parsed.is_discarded()) << json.output;
+  EXPECT_NE(json.output.find("\\u001b[2J"), std::string::npos) << json.output;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, ListShowsATerminalEscapeInAScenarioFileNameVisibly) {
+  const auto dir = scratch_dir() / "scenarios";
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(std::string(IKELAB_TEST_DATA_DIR) + "/scenarios/valid_everything.yaml",
+                             dir / ("bad" + escape + ".yaml"), std::filesystem::copy_options::overwrite_existing);
+  Result r = run("list --scenarios '" + dir.string() + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(r.output.find('\x1b'), std::string::npos) << "a raw escape reached the terminal";
+  EXPECT_NE(r.output.find("bad" + shown_escape), std::string::npos) << r.output;
+  std::filesystem::remove_all(dir.parent_path());
 }
 
 }  // namespace
