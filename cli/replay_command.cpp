@@ -18,6 +18,8 @@ void add_replay_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", args->out, "Keep configs, logs and pcap in DIR");
   cmd->add_option("--log", args->customer_log, "The customer's own log: diagnose it and say whether the lab reproduced its fault");
   cmd->add_flag("--json", args->json, "Print JSON");
+  cmd->add_flag("--redacted-secrets", args->redacted_secrets,
+               "The configs' PSKs are redacted: replace each distinct one by a lab stand-in (equal ones stay equal)");
   cmd->add_flag("--fix", args->fix, "Apply the diagnosis's fix to a copy of the config, rerun, show the changed lines");
   cmd->callback([args, &exit_code] { exit_code = replay::replay_command(*args); });
 }

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "base/text_file.hpp"
 
@@ -85,29 +86,40 @@ ConfigFix fix_config(const CustomerConfig& customer, const CustomerConfig& peer,
     fix.why_not = fault == "none" ? "nothing to fix: the tunnel comes up" : fmt::format("no automatic fix for {} (lab/replay/fixes.yaml)", fault);
     return fix;
   }
-  // Copy the customer's folder (every file it read lies under it, includes too).
+  // Copy the customer's folder (every file it read lies under it, includes
+  // too) to copy_dir/config; a strongswan.conf the reader found in the folder
+  // above goes to copy_dir, so that it is beside the copy as it was.
   const fs::path source_dir = customer.main_file.parent_path();
-  fs::create_directories(copy_dir);
+  const fs::path config_copy = copy_dir / "config";
+  fs::create_directories(config_copy);
   fs::permissions(copy_dir, fs::perms::owner_all);
   // A customer's folder is small; a system folder such as /etc is not copied whole.
   size_t entries = 0;
   for (auto it = fs::recursive_directory_iterator(source_dir); it != fs::recursive_directory_iterator() && entries <= 200; ++it) ++entries;
-  if (entries <= 200) {
-    fs::copy(source_dir, copy_dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
-  } else {
-    for (const auto& f : customer.files) {
-      fs::path target = copy_dir / f.lexically_relative(source_dir);
-      fs::create_directories(target.parent_path());
-      fs::copy_file(f, target, fs::copy_options::overwrite_existing);
-    }
+  if (entries <= 200) fs::copy(source_dir, config_copy, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  for (const auto& f : customer.files) {
+    const bool above = f.parent_path() == source_dir.parent_path();
+    fs::path target = above ? copy_dir / f.filename() : config_copy / f.lexically_relative(source_dir);
+    if (!above && entries <= 200) continue;
+    fs::create_directories(target.parent_path());
+    fs::copy_file(f, target, fs::copy_options::overwrite_existing);
   }
-  fix.fixed_config = copy_dir / customer.main_file.filename();
+  fix.fixed_config = config_copy / customer.main_file.filename();
   std::map<std::string, std::map<int, std::string>> edits;  // file -> line -> new text
   for (const auto& entry : fixes[fault]) {
     const std::string key = entry.first.as<std::string>(), peer_key = entry.second.as<std::string>();
     auto mine = customer.conn.origins.find(key);
     auto theirs = peer.conn.origins.find(peer_key);
-    if (theirs == peer.conn.origins.end()) continue;  // the peer leaves it at the default: nothing to take
+    if (theirs == peer.conn.origins.end()) {
+      // The peer leaves it at the default. A setting both sides name alike
+      // (proposals, version, aggressive) agrees when the customer's line goes
+      // too; one taken from another key (remote_ts from local_ts) has nothing to take.
+      static const std::set<std::string> has_default = {"ike_proposals", "esp_proposals", "version", "keyexchange", "aggressive"};
+      if (key != peer_key || !has_default.count(key) || mine == customer.conn.origins.end()) continue;
+      fix.changes.push_back({mine->second, read_line(mine->second), ""});
+      edits[(config_copy / fs::path(mine->second.file).lexically_relative(source_dir)).string()][mine->second.line] = "";
+      continue;
+    }
     if (mine == customer.conn.origins.end()) {
       fix.why_not = fmt::format("the fix sets {}, which {} does not set (add it by hand: {})", key, customer.main_file.string(),
                                 value_text(read_line(theirs->second)));
@@ -119,7 +131,7 @@ ConfigFix fix_config(const CustomerConfig& customer, const CustomerConfig& peer,
     std::string after = replace_value(before, value);
     if (after == before) continue;
     fix.changes.push_back({mine->second, before, after});
-    fs::path in_copy = copy_dir / fs::path(mine->second.file).lexically_relative(source_dir);
+    fs::path in_copy = config_copy / fs::path(mine->second.file).lexically_relative(source_dir);
     edits[in_copy.string()][mine->second.line] = after;
   }
   for (const auto& [file, changes] : edits) {

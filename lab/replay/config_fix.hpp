@@ -18,7 +18,7 @@ namespace ikelab::replay {
 struct LineChange {
   Origin origin;
   std::string before;
-  std::string after;
+  std::string after;  // empty: the line is removed (the peer leaves the setting at its default)
 };
 
 struct ConfigFix {

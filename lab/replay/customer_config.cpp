@@ -81,36 +81,41 @@ void check_text_value(const std::string& value, const Origin& at, const char* wh
   if (auto why = harness::values::check_text(value); !why.empty()) fail(at, fmt::format("{}: {}", what, why));
 }
 
-// The PSK charon/pluto would pick for (local, remote): an entry naming both
-// IDs beats one naming one of them, which beats one naming none.
+// The PSK charon would pick for (local, remote), as its credential manager
+// does (get_shared): an entry none of whose IDs is either ID is skipped; of
+// the rest the best match for the remote ID wins, then the best for the
+// local ID (an exact ID beats %any; an entry without IDs is %any); the
+// first of equals wins.
 struct SecretCandidate {
   std::vector<std::string> ids;
   std::string secret;
   Origin origin;
 };
 const SecretCandidate* best_secret(const std::vector<SecretCandidate>& all, const std::string& local, const std::string& remote) {
-  const SecretCandidate* best = nullptr;
-  int best_score = 0;
-  for (const auto& c : all) {
-    int score = 1;
-    if (!c.ids.empty()) {
-      bool has_local = false, has_remote = false, has_other = false;
-      for (const auto& raw : c.ids) {
-        std::string id = strip_at(raw);
-        if (id == "%any" || id == "%any6") continue;
-        if (id == strip_at(local)) has_local = true;
-        else if (id == strip_at(remote)) has_remote = true;
-        else has_other = true;
-      }
-      if (!has_local && !has_remote) score = has_other ? 0 : 1;
-      else score = 1 + has_local + has_remote;
+  enum Match { none = 0, any = 1, perfect = 2 };
+  auto match = [](const SecretCandidate& c, const std::string& id) {
+    if (c.ids.empty()) return any;
+    Match best = none;
+    for (const auto& raw : c.ids) {
+      const std::string owner = strip_at(raw);
+      if (owner == "%any" || owner == "%any6") best = std::max(best, any);
+      else if (!id.empty() && owner == strip_at(id)) best = perfect;
     }
-    if (score > best_score) {
-      best = &c;
-      best_score = score;
+    return best;
+  };
+  if (local.empty() && remote.empty()) return all.empty() ? nullptr : &all.front();  // no ID to go by: the first
+  const SecretCandidate* found = nullptr;
+  Match best_me = none, best_other = none;
+  for (const auto& c : all) {
+    const Match me = match(c, local), other = match(c, remote);
+    if (me == none && other == none) continue;
+    if (!found || other > best_other || (other == best_other && me > best_me)) {
+      found = &c;
+      best_me = me;
+      best_other = other;
     }
   }
-  return best;
+  return found;
 }
 
 // ---- swanctl.conf ----
@@ -141,11 +146,23 @@ void take_auth(const SettingsSection& round, CustomerConn& conn, bool local, con
     if (dash != std::string::npos) out.not_replayed.push_back({"auth = " + method, at, "signature scheme restrictions are not replayed (the lab signs with its default scheme)"});
     for (const char* key : {"certs", "pubkeys", "cacerts"}) {
       if (const Setting* files = round.setting(key)) {
+        const std::string k = key;
         for (const auto& f : split_list(files->value)) {
-          fs::path p = fs::path(f).is_absolute() ? fs::path(f) : confdir / (std::string(key) == "pubkeys" ? "pubkey" : std::string(key) == "cacerts" ? "x509ca" : "x509") / f;
-          out.credential_notes.push_back(fmt::format("{}: {} {}: {}", files->origin.where(), key, f,
-                                                     fs::exists(p) ? "supplied, but replaced by a lab-issued stand-in with the lab's identity (a trust or expiry fault cannot be reproduced)"
-                                                                   : "not supplied: replaced by a lab-issued stand-in"));
+          fs::path p = fs::path(f).is_absolute() ? fs::path(f) : confdir / (k == "pubkeys" ? "pubkey" : k == "cacerts" ? "x509ca" : "x509") / f;
+          const bool supplied = fs::is_regular_file(p);
+          if (supplied && k == "certs" && local && conn.auth == AuthMethod::cert && conn.supplied.cert.empty()) {
+            conn.supplied.cert = harness::read_text_file(p);
+            conn.origins["supplied_cert"] = files->origin;
+            out.credential_notes.push_back(fmt::format("{}: certs {}: supplied, used as it is (its validity and issuer count)", files->origin.where(), f));
+          } else if (supplied && k == "cacerts") {
+            out.credential_notes.push_back(fmt::format("{}: cacerts {}: supplied, trusted as it is", files->origin.where(), f));
+            conn.supplied.ca_certs.push_back(harness::read_text_file(p));
+          } else {
+            out.credential_notes.push_back(fmt::format("{}: {} {}: {}", files->origin.where(), key, f,
+                                                       supplied ? "supplied, but replaced by a lab-issued stand-in with the lab's identity"
+                                                                : "not supplied: replaced by a lab-issued stand-in with the lab's identity from the lab CA both sides trust "
+                                                                  "(so a trust or expiry fault of that certificate cannot be reproduced)"));
+          }
         }
       }
     }
@@ -308,11 +325,37 @@ void read_swanctl(const fs::path& file, const std::string& wanted, CustomerConfi
     }
   }
   if (c.local_ts.empty()) c.local_ts = {"dynamic"};
-  for (const char* folder : {"x509", "x509ca", "private", "pubkey", "rsa", "ecdsa"}) {
-    if (fs::is_directory(confdir / folder) && !fs::is_empty(confdir / folder))
-      out.credential_notes.push_back(fmt::format("{}/: supplied; the lab uses its own stand-ins with the lab's identities (a trust or expiry fault in them cannot be reproduced)", (confdir / folder).string()));
+  // charon loads every file of x509ca/ and of the private key folders: so does the lab.
+  auto files_in = [&](const char* folder) {
+    std::vector<fs::path> found;
+    if (fs::is_directory(confdir / folder))
+      for (const auto& e : fs::directory_iterator(confdir / folder))
+        if (e.is_regular_file()) found.push_back(e.path());
+    std::sort(found.begin(), found.end());
+    return found;
+  };
+  if (c.auth == AuthMethod::cert)
+    for (const auto& ca : files_in("x509ca")) {
+      c.supplied.ca_certs.push_back(harness::read_text_file(ca));
+      out.credential_notes.push_back(fmt::format("{}: supplied CA, trusted as it is", ca.string()));
+    }
+  if (!c.supplied.cert.empty()) {
+    std::vector<fs::path> keys;
+    for (const char* folder : {"private", "rsa", "ecdsa"})
+      for (const auto& k : files_in(folder)) keys.push_back(k);
+    if (keys.empty()) {
+      out.credential_notes.push_back(fmt::format("{}: no private key supplied for the supplied certificate (private/, rsa/, ecdsa/ are empty)", confdir.string()));
+    } else {
+      c.supplied.key = harness::read_text_file(keys.front());
+      out.credential_notes.push_back(fmt::format("{}: supplied private key, used as it is{}", keys.front().string(),
+                                                 keys.size() > 1 ? fmt::format(" (the first of {})", keys.size()) : ""));
+    }
+  } else {
+    for (const char* folder : {"x509", "private", "pubkey", "rsa", "ecdsa"})
+      if (!files_in(folder).empty())
+        out.credential_notes.push_back(fmt::format("{}/: supplied, but no local certs = names a file there: the lab uses its own stand-ins with the lab's identities", (confdir / folder).string()));
   }
-  read_strongswan_conf_beside(file, c, out.not_replayed);
+  read_strongswan_conf_beside(file, out);
 }
 
 // ---- ipsec.conf (libreswan and strongSwan starter) ----
@@ -472,8 +515,13 @@ void read_ipsec(const fs::path& file, const std::string& wanted, CustomerConfig&
       else fail(at, fmt::format("keyexchange={}: expected ikev1, ikev2 or ike", v.value));
     } else if (key == "ikev2") {
       c.ike_version = (v.value == "no" || v.value == "never" || v.value == "permit") ? 1 : 2;
-    } else if (key == "ike") c.ike_proposals = libreswan ? libreswan_proposals(v.value, at, true) : strongswan_proposals(v.value, at);
-    else if (key == "esp" || key == "phase2alg") c.esp_proposals = libreswan ? libreswan_proposals(v.value, at, false) : strongswan_proposals(v.value, at);
+    } else if (key == "ike") {
+      c.ike_proposals = libreswan ? libreswan_proposals(v.value, at, true) : strongswan_proposals(v.value, at);
+      c.origins["ike_proposals"] = at;
+    } else if (key == "esp" || key == "phase2alg") {
+      c.esp_proposals = libreswan ? libreswan_proposals(v.value, at, false) : strongswan_proposals(v.value, at);
+      c.origins["esp_proposals"] = at;
+    }
     else if (key == "ah" || (key == "phase2" && v.value == "ah")) fail(at, "AH is not supported by ikelab replay");
     else if (key == "phase2" && v.value == "esp") continue;
     else if (key == "aggressive" || key == "aggrmode") c.aggressive = yes(v.value);
@@ -530,7 +578,7 @@ void read_ipsec(const fs::path& file, const std::string& wanted, CustomerConfig&
       }
     }
   }
-  if (out.kind == ConfigKind::strongswan_ipsec_conf) read_strongswan_conf_beside(file, c, out.not_replayed);
+  if (out.kind == ConfigKind::strongswan_ipsec_conf) read_strongswan_conf_beside(file, out);
   if (const ConfSection* setup = conf.find("config", "setup"))
     for (const auto& [k, v] : setup->settings)
       out.not_replayed.push_back({"config setup: " + k, v.origin, "daemon start-up setting: the lab runs its own daemon set-up (logging, interfaces, paths)"});

@@ -46,6 +46,9 @@ struct CustomerConn {
   std::vector<std::string> remote_ts;
   bool aggressive = false;
   bool aggressive_psk = false;  // strongswan.conf i_dont_care_about_security_and_use_aggressive_mode_psk
+  // Other charon.* settings of strongswan.conf that change IKE behaviour
+  // (strongswan_conf.hpp), as written into the lab's strongswan.conf.
+  std::vector<std::pair<std::string, std::string>> charon_options;
   int dpd_delay = 0;
   int dpd_timeout = 0;
   bool request_virtual_ip = false;
@@ -55,6 +58,9 @@ struct CustomerConn {
   std::string user_name;
   std::string user_password;
   std::string eap_method = "md5";
+  // Certificates and keys the customer supplied (swanctl x509/, private/,
+  // x509ca/): used as they are; the host's own ID then stays the customer's.
+  harness::SuppliedCredentials supplied;
   // Where each setting the lab takes came from ("secret", "ike_proposals", ...).
   std::map<std::string, Origin> origins;
 };
@@ -68,6 +74,8 @@ struct CustomerConfig {
   std::vector<NotReplayed> not_replayed;
   // Referenced credentials the folder did not supply (replaced by lab stand-ins).
   std::vector<std::string> credential_notes;
+  // Settings replayed with a change (e.g. a retransmission timer capped), in words.
+  std::vector<std::string> notes;
 
   harness::Implementation implementation() const {
     return kind == ConfigKind::libreswan_ipsec_conf ? harness::Implementation::libreswan

@@ -10,6 +10,7 @@
 #include "lab/replay/config_fix.hpp"
 #include "lab/replay/replay_plan.hpp"
 #include "lab/replay/replay_run.hpp"
+#include "lab/replay/secret_standins.hpp"
 #include "netns/interrupt.hpp"
 #include "netns/lab_state.hpp"
 
@@ -61,12 +62,20 @@ int replay_command(const ReplayArgs& args) {
     return 2;
   }
   Loaded in;
+  SecretStandins standins;
+  std::vector<std::string> standin_notes;
   ReplayPlan plan;
   std::shared_ptr<const diag::Catalogue> catalogue;
   try {
     in.customer = load_customer_config(args.config, args.conn);
     if (!args.peer_config.empty()) in.peer = load_customer_config(args.peer_config, args.conn);
+    if (args.redacted_secrets) {
+      for (CustomerConfig* c : {&in.customer, in.peer ? &*in.peer : nullptr})
+        if (c)
+          for (auto& n : standins.apply(*c)) standin_notes.push_back(n);
+    }
     plan = plan_replay(in.customer, in.peer, side);
+    for (auto& n : standin_notes) plan.notes.push_back(n);
     catalogue = diag::load_catalogue();
   } catch (const std::exception& e) {
     fmt::print(stderr, "ikelab replay: {}\n", e.what());
@@ -126,6 +135,7 @@ int replay_command(const ReplayArgs& args) {
               continue;
             }
             CustomerConfig fixed = load_customer_config(candidate.fixed_config, args.conn);
+            if (args.redacted_secrets) standins.apply(fixed);
             ReplayPlan fixed_plan = change_customer ? plan_replay(fixed, in.peer, side) : plan_replay(in.customer, fixed, side);
             auto rerun = run_replay(fixed_plan, *catalogue, out ? std::optional<fs::path>(*out / "fixed") : std::nullopt,
                                     "replay-fixed" + std::to_string(attempt));
@@ -169,6 +179,7 @@ int replay_command(const ReplayArgs& args) {
     j["connection"] = plan.connection;
     j["kind"] = to_string(in.customer.kind);
     j["diagnoses"] = diagnoses_json(result.diagnoses);
+    j["decided_by_configs"] = result.resolutions;
     nlohmann::json subs = nlohmann::json::array();
     for (const auto& s : plan.substitutions) subs.push_back({{"from", s.from}, {"to", s.to}, {"where", s.where}});
     j["substitutions"] = subs;
@@ -206,6 +217,7 @@ int replay_command(const ReplayArgs& args) {
     if (result.outcome == harness::Outcome::error && !result.detail.empty()) fmt::print("  {}\n", result.detail);
     fmt::print("diagnoses (both logs, as ikelab diagnose INITIATOR_LOG RESPONDER_LOG):\n");
     print_diagnoses(result.diagnoses);
+    for (const auto& r : result.resolutions) fmt::print("  decided by the configs: {}\n", r);
     if (same_fault) {
       fmt::print("\ncustomer's log {}: {}\n", args.customer_log, fault_of(customer_diagnoses));
       fmt::print("  the lab {} the same fault\n", *same_fault ? "reproduced" : "did NOT reproduce");
@@ -215,8 +227,10 @@ int replay_command(const ReplayArgs& args) {
       if (!fix->automatic) fmt::print("  no automatic fix: {}\n", fix->why_not);
       for (const auto& c : fix->changes) {
         const bool secret = c.before.find("secret") != std::string::npos || c.before.find("PSK") != std::string::npos;
-        fmt::print("  {}:\n  - {}\n  + {}\n", c.origin.where(), secret ? "(secret, hidden)" : c.before,
-                   secret ? "(secret, hidden: now the peer's)" : c.after);
+        if (c.after.empty()) fmt::print("  {}:\n  - {}\n  (line removed: the peer leaves the setting at its default)\n", c.origin.where(), c.before);
+        else
+          fmt::print("  {}:\n  - {}\n  + {}\n", c.origin.where(), secret ? "(secret, hidden)" : c.before,
+                     secret ? "(secret, hidden: now the peer's)" : c.after);
       }
       if (fixed_result)
         fmt::print("  rerun with the fix: {}{}\n", harness::to_string(fixed_result->outcome),

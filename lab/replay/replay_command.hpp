@@ -18,6 +18,7 @@ struct ReplayArgs {
   std::string customer_log;
   bool json = false;
   bool fix = false;
+  bool redacted_secrets = false;  // replace every PSK/password by a stand-in (secret_standins.hpp)
 };
 
 int replay_command(const ReplayArgs& args);

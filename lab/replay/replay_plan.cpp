@@ -36,6 +36,9 @@ CustomerConn counterpart(const CustomerConn& c) {
   }
   if (p.request_virtual_ip) p.local_ts = {"dynamic"};
   p.user_auth_server = c.user_auth != UserAuth::none && !c.user_auth_server;
+  // The counterpart trusts the customer's CAs, but its own certificate is a lab stand-in.
+  p.supplied.cert.clear();
+  p.supplied.key.clear();
   p.origins.clear();
   return p;
 }
@@ -80,10 +83,15 @@ ReplayPlan plan_replay(const CustomerConfig& customer, const std::optional<Custo
   map.own_address(resp_own, harness::lab_addresses::responder_outer, fmt::format("{} local_addrs", resp_name));
   const std::string init_id = init.local_id.empty() ? init_own : init.local_id;
   const std::string resp_id = resp.local_id.empty() ? resp_own : resp.local_id;
-  if (!init.local_id.empty())
-    map.own_id(init.local_id, harness::Credentials::identity(harness::KeyName::initiator), fmt::format("{} local id", init_name));
-  if (!resp.local_id.empty())
-    map.own_id(resp.local_id, harness::Credentials::identity(harness::KeyName::responder), fmt::format("{} local id", resp_name));
+  // A host with its own supplied certificate keeps its ID (the certificate
+  // carries it); the others get the identity of their lab stand-in.
+  auto map_own_id = [&](const CustomerConn& c, harness::KeyName key, const char* who) {
+    if (c.local_id.empty()) return;
+    if (!c.supplied.cert.empty()) map.own_id(c.local_id, c.local_id, fmt::format("{} local id, kept: the supplied certificate carries it", who));
+    else map.own_id(c.local_id, harness::Credentials::identity(key), fmt::format("{} local id", who));
+  };
+  map_own_id(init, harness::KeyName::initiator, init_name);
+  map_own_id(resp, harness::KeyName::responder, resp_name);
   // Each host's own subnet first, placed around its inner address where it can be.
   for (const auto& ts : init.local_ts) map.declare_subnet(ts, harness::lab_addresses::initiator_inner_address);
   for (const auto& ts : resp.local_ts) map.declare_subnet(ts, harness::lab_addresses::responder_inner_address);
@@ -116,6 +124,8 @@ ReplayPlan plan_replay(const CustomerConfig& customer, const std::optional<Custo
     if (c.remote_addrs.size() > 1) plan.notes.push_back(fmt::format("{}: only the first of remote_addrs is replayed", who));
     h.aggressive = c.aggressive;
     h.aggressive_psk = c.aggressive_psk;
+    h.charon_options = c.charon_options;
+    if (!c.supplied.cert.empty() || !c.supplied.ca_certs.empty()) h.supplied = c.supplied;
     h.request_virtual_ip = c.request_virtual_ip;
     if (!c.pool.empty()) h.pool = map.subnet(c.pool, fmt::format("{} pool", who));
     if (c.dpd_delay > 0) h.dpd_delay = c.dpd_delay;
@@ -140,6 +150,9 @@ ReplayPlan plan_replay(const CustomerConfig& customer, const std::optional<Custo
   if (!init.user_name.empty() || !resp.user_name.empty())
     plan.substitutions.push_back({init.user_name.empty() ? resp.user_name : init.user_name, "labuser", "user name (EAP/XAuth)"});
   for (const auto& sub : map.substitutions()) plan.substitutions.push_back(sub);
+  for (const auto& n : customer.notes) plan.notes.push_back(n);
+  if (peer)
+    for (const auto& n : peer->notes) plan.notes.push_back(n);
   return plan;
 }
 

@@ -8,6 +8,7 @@
 #include "lab/run/credentials.hpp"
 #include "lab/run/lab_run.hpp"
 #include "lab/daemons/charon/render_swanctl.hpp"
+#include "lab/replay/resolve_candidates.hpp"
 #include "netns/lab_state.hpp"
 
 namespace fs = std::filesystem;
@@ -47,6 +48,9 @@ ReplayResult run_replay(const ReplayPlan& plan, const diag::Catalogue& catalogue
   for (auto [side, impl] : {std::pair{"initiator", scenario.initiator.implementation}, std::pair{"responder", scenario.responder.implementation}})
     if (fs::exists(log_of(side, impl))) logs.push_back(log_of(side, impl));
   if (!logs.empty()) result.diagnoses = diag::diagnose_files(logs, catalogue);
+  if (logs.size() == 2)
+    for (auto& d : result.diagnoses)
+      if (auto why = resolve_with_configs(d, scenario, logs); !why.empty()) result.resolutions.push_back(d.fault + ": " + why);
   // Logs name the files they came from: keep them relative to the case.
   for (auto& d : result.diagnoses)
     for (auto& e : d.evidence) e.file = fs::path(e.file).lexically_relative(dir).string();

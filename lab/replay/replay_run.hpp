@@ -18,6 +18,8 @@ struct ReplayResult {
   harness::Outcome outcome = harness::Outcome::error;
   std::string detail;
   std::vector<diag::Diagnosis> diagnoses;
+  // Candidates the configs decided (resolve_candidates.hpp), in words.
+  std::vector<std::string> resolutions;
   std::optional<std::filesystem::path> kept;  // with --out: the case's files
 };
 

@@ -13,7 +13,10 @@
 
 namespace ikelab::replay {
 
-void read_strongswan_conf_beside(const std::filesystem::path& config_file, CustomerConn& conn,
-                                 std::vector<NotReplayed>& not_replayed);
+// Replayed: aggressive-mode PSK, retransmission (capped, so that a silent
+// case still ends within the lab's deadline), fragment_size,
+// make_before_break, cisco_unity, and the few other charon.* keys listed in
+// strongswan_conf.cpp. A value of the wrong form is an error (file:line).
+void read_strongswan_conf_beside(const std::filesystem::path& config_file, CustomerConfig& config);
 
 }  // namespace ikelab::replay

@@ -43,6 +43,15 @@ enum class PeerKey { valid, other };
 // A second authentication round for a user (IKEv2: EAP-MD5, IKEv1: XAuth).
 enum class UserAuth { none, eap, xauth };
 
+// Credentials a customer supplied (ikelab replay): written as they are
+// instead of the lab's, so that an expired certificate or an untrusted CA
+// stays so. File contents (PEM or DER); an empty one: none supplied.
+struct SuppliedCredentials {
+  std::string cert;                   // this host's own certificate
+  std::string key;                    // its private key
+  std::vector<std::string> ca_certs;  // the CAs it trusts (the lab CA is trusted too)
+};
+
 // Changes to one host's settings; an empty optional keeps the base value.
 struct HostSettings {
   Implementation implementation = Implementation::strongswan;  // charon or pluto
@@ -82,6 +91,10 @@ struct HostSettings {
   std::optional<int> ike_lifetime;    // seconds until the IKE_SA is rekeyed (base: the daemon's default)
   std::optional<int> child_lifetime;  // seconds until the CHILD_SA is rekeyed
   bool ike2_log = false;              // charon: a third log at `ike = 2` (charon-ike2.log)
+  // charon: extra `charon.KEY = VALUE` lines of strongswan.conf (replay takes
+  // them from a customer's strongswan.conf; a key here replaces the lab's own).
+  std::vector<std::pair<std::string, std::string>> charon_options;
+  std::optional<SuppliedCredentials> supplied;  // charon, auth cert: the customer's own files
 };
 
 struct Scenario {

@@ -100,6 +100,8 @@ HostConfig resolve_host(const Scenario& scenario, Side side, int ike_version) {
   h.ike_lifetime = s.ike_lifetime.value_or(0);
   h.child_lifetime = s.child_lifetime.value_or(0);
   h.ike2_log = s.ike2_log;
+  h.charon_options = s.charon_options;
+  h.supplied = s.supplied;
   return h;
 }
 
@@ -110,6 +112,9 @@ std::string render_strongswan_conf(const HostConfig& host, const HostPaths& path
   if (host.user_auth == UserAuth::eap) plugins.insert(plugins.end(), {"md5", "eap-identity", "eap-md5"});
   if (host.user_auth == UserAuth::eap && host.eap_method == "mschapv2") plugins.push_back("eap-mschapv2");
   if (host.user_auth == UserAuth::xauth) plugins.push_back("xauth-generic");
+  // cisco_unity takes effect only with the unity plugin.
+  for (const auto& [k, v] : host.charon_options)
+    if (k == "cisco_unity" && v == "yes") plugins.push_back("unity");
   if (host.kernel_libipsec) plugins.push_back("kernel-libipsec");
   plugins.insert(plugins.end(), {"kernel-netlink", "socket-default", "vici"});
 
@@ -120,10 +125,16 @@ std::string render_strongswan_conf(const HostConfig& host, const HostPaths& path
   w.plain("install_routes", "no");
   // Lab timers: 2 retransmits after 0.5 s and 0.7 s, giving up 0.98 s later
   // (2.2 s in all): a case decided by silence ends quickly.
-  w.plain("retransmit_tries", "2");
-  w.plain("retransmit_timeout", "0.5");
-  w.plain("retransmit_base", "1.4");
+  auto option = [&](const char* key, const char* lab_value) {
+    for (const auto& [k, v] : host.charon_options)
+      if (k == key) return;  // the host's own value, written below
+    w.plain(key, lab_value);
+  };
+  option("retransmit_tries", "2");
+  option("retransmit_timeout", "0.5");
+  option("retransmit_base", "1.4");
   if (host.aggressive_psk) w.plain("i_dont_care_about_security_and_use_aggressive_mode_psk", "yes");
+  for (const auto& [k, v] : host.charon_options) w.quoted(k, v);
   w.open("plugins");
   w.open("vici");
   w.quoted("socket", "unix://" + (paths.rundir / "charon.vici").string());
@@ -186,15 +197,23 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
 
   // Credential files this host needs.
   std::string own_cert_file, own_pubkey_file, private_key_file, peer_pubkey_file, ca_file;
+  std::vector<std::string> supplied_ca_files;
   if (host.auth == AuthMethod::cert) {
     const CertIssuer issuer = host.credential == OwnCredential::other_ca  ? CertIssuer::other_ca
                               : host.credential == OwnCredential::expired ? CertIssuer::lab_ca_expired
                                                                           : CertIssuer::lab_ca;
-    own_cert_file = add_file(fmt::format("x509/{}.crt", Credentials::identity(own)), credentials.host_cert(own, issuer));
+    const bool supplied_cert = host.supplied && !host.supplied->cert.empty();  // the customer's own, as they are
+    own_cert_file = supplied_cert ? add_file("x509/supplied.crt", host.supplied->cert)
+                                  : add_file(fmt::format("x509/{}.crt", Credentials::identity(own)), credentials.host_cert(own, issuer));
     ca_file = add_file("x509ca/lab-ca.crt", credentials.ca_cert());
-    if (host.credential != OwnCredential::missing) {
+    if (supplied_cert) {
+      if (!host.supplied->key.empty()) private_key_file = add_file("private/supplied.key", host.supplied->key);
+    } else if (host.credential != OwnCredential::missing) {
       private_key_file = add_file(fmt::format("private/{}.key", Credentials::identity(own)), credentials.private_key(own));
     }
+    if (host.supplied)
+      for (size_t n = 0; n < host.supplied->ca_certs.size(); ++n)
+        supplied_ca_files.push_back(add_file(fmt::format("x509ca/supplied-{}.crt", n + 1), host.supplied->ca_certs[n]));
   } else if (host.auth == AuthMethod::pubkey) {
     const KeyName signing = host.credential == OwnCredential::other_key ? KeyName::other : own;
     const KeyName trusted = host.peer_key == PeerKey::other ? KeyName::other : peer;
@@ -282,6 +301,11 @@ RenderedSwanctl render_swanctl(const HostConfig& host, const HostPaths& paths, c
     w.open("lab-ca");
     w.quoted("cacert", ca_file);
     w.close();
+    for (size_t n = 0; n < supplied_ca_files.size(); ++n) {
+      w.open(fmt::format("supplied-ca-{}", n + 1));
+      w.quoted("cacert", supplied_ca_files[n]);
+      w.close();
+    }
     w.close();
   }
   w.open("secrets");

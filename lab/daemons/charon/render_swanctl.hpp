@@ -64,6 +64,8 @@ struct HostConfig {
   int ike_lifetime = 0;    // 0: the daemon's default
   int child_lifetime = 0;  // 0: the daemon's default
   bool ike2_log = false;
+  std::vector<std::pair<std::string, std::string>> charon_options;  // HostSettings::charon_options
+  std::optional<SuppliedCredentials> supplied;                      // HostSettings::supplied
 };
 
 // Base values (documented in scenarios/README.md).

@@ -49,6 +49,28 @@ TEST(Proposals, OnlyTheDhGroupDiffering) {
   EXPECT_TRUE(compare_proposals(without, without).differing.empty());
 }
 
+// Real logs of `ikelab replay` runs (tests/data/replay-logs, see its README):
+// in IKEv2 the responder logs its ESP list with the DH group and the
+// initiator's without (IKE_AUTH builds the first CHILD_SA without DH), so the
+// first rule to match is PFS's; the comparison names the fault: PFS only
+// where nothing but the DH group differs.
+TEST(Proposals, EspMismatchWithADhGroupIsNotPfsInRealReplayLogs) {
+  const auto dir = kData / "replay-logs" / "esp_proposal_mismatch-ike2";
+  const auto ds = diagnose_files({dir / "initiator.log", dir / "responder.log"}, catalogue());
+  ASSERT_FALSE(ds.empty());
+  EXPECT_EQ(ds.front().fault, "esp_proposal_mismatch") << describe(ds);
+  EXPECT_NE(ds.front().summary.find("encryption: peer offers AES_CBC_256, this host accepts AES_GCM_16_128"), std::string::npos)
+      << ds.front().summary;
+}
+TEST(Proposals, OnlyTheDhGroupIsPfsInRealReplayLogs) {
+  const auto dir = kData / "replay-logs" / "pfs_mismatch-ike1";
+  const auto ds = diagnose_files({dir / "initiator.log", dir / "responder.log"}, catalogue());
+  ASSERT_FALSE(ds.empty());
+  EXPECT_EQ(ds.front().fault, "pfs_mismatch") << describe(ds);
+  EXPECT_NE(ds.front().summary.find("what differs: DH group: peer offers CURVE_25519, this host accepts none"), std::string::npos)
+      << ds.front().summary;
+}
+
 TEST(Proposals, UnparsableListsAreNotCompared) {
   EXPECT_FALSE(compare_proposals("", "ESP:AES_CBC_128").compared);
   EXPECT_TRUE(parse_proposals("garbage, more garbage").empty());
