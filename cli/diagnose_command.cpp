@@ -2,6 +2,8 @@
 #include "cli/commands.hpp"
 
 #include "cli/diagnose_follow.hpp"
+#include "cli/diagnose_journal.hpp"
+#include "cli/diagnose_vici.hpp"
 #include "ikelab/diagnoser.hpp"
 
 #include <fmt/core.h>
@@ -77,7 +79,7 @@ void print_text(const diag::Diagnosis& d, size_t index, const Style& style) {
 // Exit statuses (documented in --help and docs/inputs.md).
 constexpr int kExitOk = 0, kExitFault = 1, kExitError = 2, kExitNothing = 3;
 
-// Live sources (--follow): bytes into a StreamDiagnoser,
+// Live sources (--follow, --journal, --vici): bytes into a StreamDiagnoser,
 // each attempt printed the moment it settles.
 int diagnose_live(const std::string& name, std::shared_ptr<const diag::Catalogue> catalogue, bool json,
                   const Style& style, const FollowOptions& options,
@@ -221,6 +223,7 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
     bool json = false;
     std::string rules;  // empty: diag::default_rules_dir()
     std::string follow;
+    std::string journal_unit, journal_file, vici;
     double settle = 2.0, idle = 30.0, stop_after = 0, max_skew = 5.0;
     unsigned threads = 0;
   };
@@ -233,6 +236,15 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--follow", opts->follow,
                   "FILE or -: follow a growing log like tail -F (renames, truncation, a file not there yet, pipes); "
                   "print each attempt when it settles");
+  auto* journal = cmd->add_option("--journal", opts->journal_unit,
+                                  "[UNIT]: read the systemd journal (sd-journal), UNIT's entries only if given "
+                                  "(_SYSTEMD_UNIT or SYSLOG_IDENTIFIER), oldest first, then follow it like journalctl -f")
+                      ->expected(0, 1);
+  cmd->add_option("--journal-file", opts->journal_file,
+                  "FILE: with --journal, read this journal file instead of the system's");
+  cmd->add_option("--vici", opts->vici,
+                  "URI: attach to a running charon (unix://PATH of its vici socket, as swanctl --uri) and diagnose "
+                  "its log as it happens");
   cmd->add_option("--settle", opts->settle, "live input: seconds of quiet after a final line before diagnosing")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--idle", opts->idle, "live input: seconds after which a quiet attempt is diagnosed anyway")
@@ -243,13 +255,14 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--threads", opts->threads,
                   "N: scan with N threads (default 0: one per core); the output is the same for every N");
-  cmd->callback([opts, &exit_code]() {
+  cmd->callback([opts, journal, &exit_code]() {
     diag::set_scan_threads(opts->threads);
     Style style;
     style.on = !opts->json && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-    const int live_sources = !opts->follow.empty();
+    const bool use_journal = journal->count() > 0 || !opts->journal_file.empty();
+    const int live_sources = !opts->follow.empty() + use_journal + !opts->vici.empty();
     if (live_sources + !opts->logs.empty() != 1) {
-      fmt::print(stderr, "ikelab diagnose: give LOG..., or --follow FILE\n");
+      fmt::print(stderr, "ikelab diagnose: give LOG..., or one of --follow FILE, --journal [UNIT], --vici URI\n");
       exit_code = kExitError;
       return;
     }
@@ -262,6 +275,21 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
       return;
     }
     FollowOptions follow{opts->settle, opts->idle, opts->stop_after};
+    if (use_journal) {
+      const std::string name = opts->journal_file.empty() ? "journal" : opts->journal_file;
+      exit_code = diagnose_live(name, catalogue, opts->json, style, follow,
+                                [&](const Feed& feed, const std::function<void()>& tick) {
+                                  return follow_journal(opts->journal_unit, opts->journal_file, follow, feed, tick);
+                                });
+      return;
+    }
+    if (!opts->vici.empty()) {
+      exit_code = diagnose_live(opts->vici, catalogue, opts->json, style, follow,
+                                [&](const Feed& feed, const std::function<void()>& tick) {
+                                  return follow_vici(opts->vici, follow, feed, tick);
+                                });
+      return;
+    }
     if (!opts->follow.empty()) {
       exit_code = diagnose_live(opts->follow, catalogue, opts->json, style, follow,
                                 [&](const Feed& feed, const std::function<void()>& tick) {
