@@ -3,6 +3,9 @@
 #include "cli/diagnose_html.hpp"
 
 #include "base/terminal_text.hpp"
+#include "cli/diagnose_follow.hpp"
+#include "cli/diagnose_journal.hpp"
+#include "cli/diagnose_vici.hpp"
 #include "ikelab/diagnoser.hpp"
 
 #include <fmt/core.h>
@@ -78,56 +81,32 @@ void print_text(const diag::Diagnosis& d, size_t index, const Style& style) {
   fmt::print("\n");
 }
 
-std::atomic<bool> g_stop{false};
-void on_signal(int) { g_stop = true; }
+// Exit statuses (documented in --help and docs/inputs.md).
+constexpr int kExitOk = 0, kExitFault = 1, kExitError = 2, kExitNothing = 3;
 
-double now_seconds() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
-
-int follow(const std::string& path, std::shared_ptr<const diag::Catalogue> catalogue, bool json, const Style& style,
-           double settle, double idle, double stop_after) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    fmt::print(stderr, "ikelab diagnose: {}: cannot open: {}\n", path, std::strerror(errno));
-    return 2;
-  }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+// Live sources (--follow, --journal, --vici): bytes into a StreamDiagnoser,
+// each attempt printed the moment it settles.
+int diagnose_live(const std::string& name, std::shared_ptr<const diag::Catalogue> catalogue, bool json,
+                  const Style& style, const FollowOptions& options,
+                  const std::function<int(const Feed&, const std::function<void()>&)>& run) {
   size_t count = 0;
   bool failed = false;
-  diag::StreamDiagnoser stream(std::move(catalogue), path, [&](const diag::Diagnosis& d) {
+  diag::StreamDiagnoser stream(std::move(catalogue), name, [&](const diag::Diagnosis& d) {
     failed = failed || is_failure(d);
+    ++count;
     if (json) fmt::print("{}\n", diag::dump_json(diag::to_json(std::vector<diag::Diagnosis>{d})));
-    else print_text(d, ++count, style);
+    else print_text(d, count, style);
     std::fflush(stdout);
   });
-  std::string buffer(1 << 20, '\0');
-  off_t offset = 0;
-  double last_data = now_seconds();
-  while (!g_stop) {
-    double now = now_seconds();
-    stream.tick(now, settle, idle);
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n > 0) {
-      stream.feed(std::string_view(buffer.data(), static_cast<size_t>(n)));
-      offset += n;
-      last_data = now;
-      continue;
-    }
-    if (n < 0 && errno != EINTR) break;
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && st.st_size < offset) {  // truncated or rotated in place
-      ::lseek(fd, 0, SEEK_SET);
-      offset = 0;
-    }
-    if (stop_after > 0 && now - last_data >= stop_after) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  int rc = run([&](std::string_view bytes) { stream.feed(bytes); },
+               [&]() { stream.tick(now_seconds(), options.settle, options.idle); });
   stream.finish();
-  ::close(fd);
-  return failed ? 1 : 0;
+  if (rc != 0) return rc;
+  if (count == 0) {
+    fmt::print(stderr, "ikelab diagnose: no IKE connection attempt seen in {}\n", name);
+    return kExitNothing;
+  }
+  return failed ? kExitFault : kExitOk;
 }
 
 // What the scan cut short to stay linear in time and bounded in memory, on
@@ -144,78 +123,155 @@ void print_scan_notes(const std::string& log, const diag::ScanNotes& notes) {
                log, notes.early_settles, diag::kMaxOpenAttempts);
 }
 
+// Why nothing was found, in words: an empty input, or lines without IKE.
+std::string nothing_found(const std::string& log, const diag::ScanNotes& notes) {
+  if (notes.bytes == 0) return fmt::format("no IKE connection attempt found in {}: it is empty", log);
+  return fmt::format("no IKE connection attempt found in {}: none of its {} line(s) ({} bytes) is an IKE daemon's "
+                     "connection attempt (strongSwan charon or libreswan/Openswan pluto)",
+                     log, notes.lines, notes.bytes);
+}
+
 // One log: print each diagnosis as its attempt settles, so a gigabyte log is
 // diagnosed in the memory of its open attempts. The JSON text is the same as
-// dumping the whole {"diagnoses": [...]} with indent 2.
-int diagnose_one_streamed(const std::string& log, const diag::Catalogue& catalogue, bool json, const Style& style) {
+// dumping the whole {"diagnoses": [...]} with indent 2. A pipe that stays
+// open (journalctl -f | ikelab diagnose -) is read as it comes.
+int diagnose_one_streamed(const diag::LogInput& log, const diag::Catalogue& catalogue, bool json, const Style& style,
+                          const diag::LiveSettings& live) {
   size_t count = 0;
   bool failed = false;
   std::string item;
   diag::ScanNotes notes;
   try {
-    notes = diag::diagnose_file_stream(log, catalogue, [&](const diag::Diagnosis& d) {
-      failed = failed || is_failure(d);
-      ++count;
-      if (!json) {
-        print_text(d, count, style);
-        return;
-      }
-      item = diag::dump_json(diag::to_json(d), 2);
-      std::string nested;
-      nested.reserve(item.size() + item.size() / 8);
-      nested += count == 1 ? "{\n  \"diagnoses\": [\n    " : ",\n    ";
-      for (char c : item) {
-        nested += c;
-        if (c == '\n') nested += "    ";
-      }
-      std::fwrite(nested.data(), 1, nested.size(), stdout);
-    });
+    notes = diag::diagnose_file_stream(
+        log, catalogue,
+        [&](const diag::Diagnosis& d) {
+          failed = failed || is_failure(d);
+          ++count;
+          if (!json) {
+            print_text(d, count, style);
+            std::fflush(stdout);
+            return;
+          }
+          item = diag::dump_json(diag::to_json(d), 2);
+          std::string nested;
+          nested.reserve(item.size() + item.size() / 8);
+          nested += count == 1 ? "{\n  \"diagnoses\": [\n    " : ",\n    ";
+          for (char c : item) {
+            nested += c;
+            if (c == '\n') nested += "    ";
+          }
+          std::fwrite(nested.data(), 1, nested.size(), stdout);
+          std::fflush(stdout);
+        },
+        &live);
   } catch (const diag::InputError& e) {
     std::fflush(stdout);
-    fmt::print(stderr, "ikelab diagnose: {}\n", e.what());
-    return 2;
+    fmt::print(stderr, "ikelab diagnose: {}\n", visible(e.what()));
+    return kExitError;
   }
   if (json) fmt::print("{}", count == 0 ? "{\n  \"diagnoses\": []\n}\n" : "\n  ]\n}\n");
-  else if (count == 0) fmt::print("no IKE connection attempt found in {}\n", visible(log));
-  print_scan_notes(log, notes);
-  return failed ? 1 : 0;
+  print_scan_notes(log.name, notes);
+  if (count == 0) {
+    std::fflush(stdout);
+    fmt::print(json ? stderr : stdout, "{}\n", visible(nothing_found(log.name, notes)));
+    return kExitNothing;
+  }
+  return failed ? kExitFault : kExitOk;
 }
+
+// Two peers' logs (paired where their attempts match) or several logs.
+int diagnose_many(const std::vector<std::filesystem::path>& paths, const diag::Catalogue& catalogue, bool json,
+                  const Style& style, double max_skew) {
+  diag::DiagnoseResult result;
+  try {
+    result = diag::diagnose_inputs(paths, catalogue, max_skew);
+  } catch (const diag::InputError& e) {
+    fmt::print(stderr, "ikelab diagnose: {}\n", visible(e.what()));
+    return kExitError;
+  }
+  for (const auto& note : result.notes) fmt::print(stderr, "ikelab diagnose: note: {}\n", visible(note));
+  if (json) {
+    nlohmann::json j = diag::to_json(result.diagnoses);
+    if (result.two_peers) j["pairing"] = diag::to_json(result.pairing);
+    fmt::print("{}\n", diag::dump_json(j, 2));
+  } else {
+    if (result.two_peers && !result.pairing.reason.empty())
+      fmt::print("{} {}\n\n", style(result.pairing.paired ? "33" : "1;33", "note:"), visible(result.pairing.reason));
+    for (size_t i = 0; i < result.diagnoses.size(); ++i) print_text(result.diagnoses[i], i + 1, style);
+  }
+  std::fflush(stdout);
+  for (size_t i = 0; i < result.logs.size(); ++i)
+    if (result.counts[i] == 0 && result.logs.size() > 1)
+      fmt::print(stderr, "ikelab diagnose: note: no IKE connection attempt found in {}\n", visible(result.logs[i].name));
+  if (result.diagnoses.empty()) {
+    std::string names;
+    for (const auto& l : result.logs) names += (names.empty() ? "" : " ") + l.name;
+    fmt::print(json ? stderr : stdout, "no IKE connection attempt found in {}\n", visible(names));
+    return kExitNothing;
+  }
+  return std::any_of(result.diagnoses.begin(), result.diagnoses.end(), is_failure) ? kExitFault : kExitOk;
+}
+
+constexpr const char* kExitHelp =
+    "Exit status: 0 every attempt succeeded; 1 a fault was diagnosed; 2 bad usage or an input that cannot be read\n"
+    "(missing, binary, corrupt compressed data, bad rules); 3 no IKE connection attempt found (an empty input, or\n"
+    "no IKE daemon's lines in it). Inputs: files, directories (the files in them), rotated sets (syslog.2.gz\n"
+    "syslog.1 syslog: read oldest first), gzip/xz/bzip2/zstd by content, - for standard input. See docs/inputs.md.";
 
 }  // namespace
 
 void add_diagnose_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("diagnose", "Name the fault of every IKE connection attempt in strongSwan/pluto logs");
+  cmd->footer(kExitHelp);
   struct Options {
     std::vector<std::string> logs;
     bool json = false;
     std::string rules;  // empty: diag::default_rules_dir()
     std::string follow;
-    double settle = 2.0, idle = 30.0, stop_after = 0;
+    std::string journal_unit, journal_file, vici;
+    double settle = 2.0, idle = 30.0, stop_after = 0, max_skew = 5.0;
     unsigned threads = 0;
     std::string html;  // --html FILE
   };
   auto opts = std::make_shared<Options>();
-  cmd->add_option("logs", opts->logs, "LOG [PEER_LOG]: a log file, or - for standard input; optionally the peer's log")
-      ->expected(0, 2);
+  cmd->add_option("logs", opts->logs,
+                  "LOG...: files or directories, - for standard input; rotated parts of one log are joined oldest "
+                  "first; two logs are the two peers' (paired where their attempts match)");
   cmd->add_flag("--json", opts->json, "machine-readable output (the contract in docs/json.md)");
   cmd->add_option("--rules", opts->rules, "rule catalogue folder (default: $IKELAB_DATA_DIR/rules, else the installed share/ikelab/rules, else the source tree)");
-  cmd->add_option("--follow", opts->follow, "FILE: read a growing log like tail -f, print each attempt when it settles");
-  cmd->add_option("--settle", opts->settle, "with --follow: seconds of quiet after a final line before diagnosing")
+  cmd->add_option("--follow", opts->follow,
+                  "FILE or -: follow a growing log like tail -F (renames, truncation, a file not there yet, pipes); "
+                  "print each attempt when it settles");
+  auto* journal = cmd->add_option("--journal", opts->journal_unit,
+                                  "[UNIT]: read the systemd journal (sd-journal), UNIT's entries only if given "
+                                  "(_SYSTEMD_UNIT or SYSLOG_IDENTIFIER), oldest first, then follow it like journalctl -f")
+                      ->expected(0, 1);
+  cmd->add_option("--journal-file", opts->journal_file,
+                  "FILE: with --journal, read this journal file instead of the system's");
+  cmd->add_option("--vici", opts->vici,
+                  "URI: attach to a running charon (unix://PATH of its vici socket, as swanctl --uri) and diagnose "
+                  "its log as it happens");
+  cmd->add_option("--settle", opts->settle, "live input: seconds of quiet after a final line before diagnosing")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--idle", opts->idle, "with --follow: seconds after which a quiet attempt is diagnosed anyway")
+  cmd->add_option("--idle", opts->idle, "live input: seconds after which a quiet attempt is diagnosed anyway")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--stop-after", opts->stop_after, "with --follow: stop after this many seconds without new data");
+  cmd->add_option("--max-skew", opts->max_skew,
+                  "two logs: seconds the peers' clocks may differ for attempts to be paired (default 5)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--threads", opts->threads,
                   "N: scan with N threads (default 0: one per core); the output is the same for every N");
   cmd->add_option("--html", opts->html,
                   "FILE: also write a self-contained HTML report (a sequence diagram per attempt, evidence linked to the log)");
-  cmd->callback([opts, &exit_code]() {
+  cmd->callback([opts, journal, &exit_code]() {
     diag::set_scan_threads(opts->threads);
     Style style;
     style.on = !opts->json && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-    if (opts->follow.empty() == opts->logs.empty()) {
-      fmt::print(stderr, "ikelab diagnose: give LOG [PEER_LOG], or --follow FILE\n");
-      exit_code = 2;
+    const bool use_journal = journal->count() > 0 || !opts->journal_file.empty();
+    const int live_sources = !opts->follow.empty() + use_journal + !opts->vici.empty();
+    if (live_sources + !opts->logs.empty() != 1) {
+      fmt::print(stderr, "ikelab diagnose: give LOG..., or one of --follow FILE, --journal [UNIT], --vici URI\n");
+      exit_code = kExitError;
       return;
     }
     std::shared_ptr<const diag::Catalogue> catalogue;
@@ -223,7 +279,23 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
       catalogue = opts->rules.empty() ? diag::load_catalogue() : diag::load_catalogue(opts->rules);
     } catch (const diag::RuleError& e) {
       fmt::print(stderr, "ikelab diagnose: bad rule catalogue: {}\n", e.what());
-      exit_code = 2;
+      exit_code = kExitError;
+      return;
+    }
+    FollowOptions follow{opts->settle, opts->idle, opts->stop_after};
+    if (use_journal) {
+      const std::string name = opts->journal_file.empty() ? "journal" : opts->journal_file;
+      exit_code = diagnose_live(name, catalogue, opts->json, style, follow,
+                                [&](const Feed& feed, const std::function<void()>& tick) {
+                                  return follow_journal(opts->journal_unit, opts->journal_file, follow, feed, tick);
+                                });
+      return;
+    }
+    if (!opts->vici.empty()) {
+      exit_code = diagnose_live(opts->vici, catalogue, opts->json, style, follow,
+                                [&](const Feed& feed, const std::function<void()>& tick) {
+                                  return follow_vici(opts->vici, follow, feed, tick);
+                                });
       return;
     }
     if (!opts->html.empty()) {
@@ -238,30 +310,30 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
       }
     }
     if (!opts->follow.empty()) {
-      exit_code = follow(opts->follow, catalogue, opts->json, style, opts->settle, opts->idle, opts->stop_after);
-      return;
-    }
-    if (opts->logs.size() == 1) {
-      exit_code = diagnose_one_streamed(opts->logs[0], *catalogue, opts->json, style);
+      exit_code = diagnose_live(opts->follow, catalogue, opts->json, style, follow,
+                                [&](const Feed& feed, const std::function<void()>& tick) {
+                                  return follow_file(opts->follow, follow, feed, tick);
+                                });
       return;
     }
     std::vector<std::filesystem::path> paths(opts->logs.begin(), opts->logs.end());
-    std::vector<diag::Diagnosis> result;
+    diag::InputPlan plan;
     try {
-      result = diag::diagnose_files(paths, *catalogue);
+      plan = diag::plan_inputs(paths);
     } catch (const diag::InputError& e) {
-      fmt::print(stderr, "ikelab diagnose: {}\n", e.what());
-      exit_code = 2;
+      fmt::print(stderr, "ikelab diagnose: {}\n", visible(e.what()));
+      exit_code = kExitError;
       return;
     }
-    if (opts->json) {
-      fmt::print("{}\n", diag::dump_json(diag::to_json(result), 2));
-    } else if (result.empty()) {
-      fmt::print("no IKE connection attempt found in {}\n", visible(fmt::format("{}", fmt::join(opts->logs, " "))));
-    } else {
-      for (size_t i = 0; i < result.size(); ++i) print_text(result[i], i + 1, style);
+    if (plan.logs.size() == 1) {
+      for (const auto& note : plan.notes) fmt::print(stderr, "ikelab diagnose: note: {}\n", visible(note));
+      diag::LiveSettings live;
+      live.settle_seconds = opts->settle;
+      live.idle_seconds = opts->idle;
+      exit_code = diagnose_one_streamed(plan.logs[0], *catalogue, opts->json, style, live);
+      return;
     }
-    exit_code = std::any_of(result.begin(), result.end(), is_failure) ? 1 : 0;
+    exit_code = diagnose_many(paths, *catalogue, opts->json, style, opts->max_skew);
   });
 }
 

@@ -14,6 +14,9 @@ packages=(
   # libraries
   libboost-dev libboost-filesystem-dev libfmt-dev libgtest-dev libgmock-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libre2-dev libhyperscan-dev
+  # ikelab diagnose: compressed logs (libarchive), --journal (libsystemd's sd-journal);
+  # the input tests compress lab logs with the real tools
+  libarchive-dev libsystemd-dev gzip xz-utils bzip2 zstd
   # the lab: strongSwan 5.9.8 from Debian, capture, namespaces
   strongswan-charon strongswan-swanctl libcharon-extra-plugins
   libstrongswan-extra-plugins strongswan-pki tcpdump iproute2 util-linux

@@ -10,7 +10,8 @@
 // connections (the attempts of one are paired with the other's; each diagnosis
 // then carries both sides' evidence). "-" reads standard input.
 // Errors: RuleError (a bad rule file, naming file and line), InputError (an
-// unreadable input). Garbage inside a log is skipped, never an error.
+// unreadable input, or one that is binary from its first bytes: not a text
+// log). Garbage inside a log is skipped, never an error.
 
 #include <nlohmann/json.hpp>
 
@@ -83,7 +84,52 @@ std::vector<std::string> catalogue_fault_ids(const std::filesystem::path& dir);
 // Fault ids the catalogue has rules for, sorted.
 std::vector<std::string> fault_ids(const Catalogue& catalogue);
 
-// One diagnosis per connection attempt, in the order the attempts started.
+// One log as read: a single file, "-" (standard input), or the parts of a
+// rotated log, oldest first (syslog.2.gz, syslog.1, syslog). Each part may be
+// compressed (gzip, xz, bzip2, zstd: recognised by content, not by name);
+// evidence names the part and its own line number.
+struct LogInput {
+  std::string name;                          // display name: the newest part
+  std::vector<std::filesystem::path> parts;  // oldest first
+};
+// Command-line inputs into logs: a directory stands for the files in it (not
+// recursive; hidden and binary files skipped, each with a note), rotated
+// files of one log (NAME, NAME.N[.gz|.xz|.bz2|.zst], NAME-YYYYMMDD[...]) form
+// one LogInput. Logs keep the order they are first named in. Throws InputError.
+struct InputPlan {
+  std::vector<LogInput> logs;
+  std::vector<std::string> notes;  // what was skipped, and why
+};
+InputPlan plan_inputs(const std::vector<std::filesystem::path>& args);
+
+// Whether two peers' logs were paired (two logs only).
+struct Pairing {
+  bool paired = false;     // at least one attempt of one log matched one of the other
+  std::size_t pairs = 0;   // attempts diagnosed with both sides' evidence
+  std::size_t unpaired_first = 0, unpaired_second = 0;
+  std::string reason;      // why not (or why some attempts stayed alone); empty when all paired
+};
+// The JSON form: {"paired": ..., "pairs": ..., "unpaired": [n1, n2], "reason": ...}.
+nlohmann::json to_json(const Pairing& pairing);
+
+struct DiagnoseResult {
+  std::vector<Diagnosis> diagnoses;
+  std::vector<LogInput> logs;       // what was read
+  std::vector<std::size_t> counts;  // diagnoses found per log, same order as logs
+  bool two_peers = false;           // exactly two logs: `pairing` says how they matched
+  Pairing pairing;
+  std::vector<std::string> notes;   // from plan_inputs
+};
+// The logs of `args` (plan_inputs): one log is diagnosed alone; two are the
+// two peers' logs, paired only where their attempts match (mirrored
+// addresses and roles, IKE version, ESP SPIs, start times within
+// `max_skew_seconds`), each side diagnosed alone otherwise; more than two are
+// each diagnosed alone, in order.
+DiagnoseResult diagnose_inputs(const std::vector<std::filesystem::path>& args, const Catalogue& catalogue,
+                               double max_skew_seconds = 5.0);
+
+// One diagnosis per connection attempt, in the order the attempts started
+// (diagnose_inputs(logs).diagnoses).
 std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs,
                                       const Catalogue& catalogue);
 std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs);
@@ -91,6 +137,8 @@ std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& 
 struct ScanNotes {
   std::uint64_t cut_lines = 0;      // lines longer than kMaxLineBytes, scanned up to it
   std::uint64_t early_settles = 0;  // attempts settled early: too many open at once
+  std::uint64_t bytes = 0;          // bytes read (decompressed)
+  std::uint64_t lines = 0;          // lines read
 };
 inline constexpr std::size_t kMaxLineBytes = 1 << 20;
 inline constexpr std::size_t kMaxOpenAttempts = 20000;
@@ -101,6 +149,17 @@ inline constexpr std::size_t kMaxOpenAttempts = 20000;
 // was cut short.
 ScanNotes diagnose_file_stream(const std::filesystem::path& log, const Catalogue& catalogue,
                           const std::function<void(const Diagnosis&)>& on_diagnosis);
+// An input that may stay open without sending (a pipe from `journalctl -f`,
+// a terminal) and has stalled after its first lines is read as it comes:
+// attempts then settle by wall clock as with --follow (StreamDiagnoser).
+struct LiveSettings {
+  double settle_seconds = 2.0;
+  double idle_seconds = 30.0;
+  double stall_seconds = 0.5;  // no byte for this long before the sample is full: the input is live
+};
+ScanNotes diagnose_file_stream(const LogInput& log, const Catalogue& catalogue,
+                               const std::function<void(const Diagnosis&)>& on_diagnosis,
+                               const LiveSettings* live = nullptr);
 // Same for text already in memory (tests, the lab harness). `name` is the file
 // name evidence refers to.
 std::vector<Diagnosis> diagnose_text(std::string_view text, const std::string& name,

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <cstdlib>
+#include <ctime>
 #include <fcntl.h>
 #include <optional>
 #include <sys/stat.h>
@@ -67,10 +68,6 @@ size_t read_full(ReadAt read_at, size_t want, const std::string& name) {
   return got;
 }
 
-// Reads up to `want` bytes (fewer only at end of input).
-size_t read_some(int fd, char* data, size_t want, const std::string& name) {
-  return read_full([&](size_t got) { return ::read(fd, data + got, want - got); }, want, name);
-}
 
 // Newest-first text already in memory: replayed from its last line (the
 // oldest) to its first, each line with its number in the text.
@@ -108,9 +105,12 @@ void write_all(int fd, const char* data, size_t size, const std::string& name) {
   }
 }
 
-// Copies `already_read` and the rest of `source` (a pipe) to a temporary
-// file that is unlinked at once; returns its descriptor. `buffer` is scratch.
-int spill_to_unlinked_file(int source, std::string_view already_read, std::string& buffer, const std::string& name) {
+// Copies `already_read` and the rest of the input (`read_block`: a pipe, a
+// decompressed or rotated log) to a temporary file that is unlinked at once;
+// returns its descriptor. `buffer` is scratch.
+template <typename ReadBlock>
+int spill_to_unlinked_file(ReadBlock read_block, std::string_view already_read, std::string& buffer,
+                           const std::string& name) {
   const char* tmpdir = std::getenv("TMPDIR");
   std::string pattern = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/ikelab-diagnose-XXXXXX";
   Fd spill(::mkstemp(pattern.data()));
@@ -120,7 +120,7 @@ int spill_to_unlinked_file(int source, std::string_view already_read, std::strin
   ::unlink(pattern.c_str());
   write_all(spill.get(), already_read.data(), already_read.size(), name);
   for (;;) {
-    size_t n = read_some(source, buffer.data(), kReadBytes, name);
+    size_t n = read_block(buffer.data(), kReadBytes);
     if (n == 0) break;
     write_all(spill.get(), buffer.data(), n, name);
   }
@@ -188,7 +188,43 @@ void feed_file_backwards(Scanner& scanner, int fd, off_t size, const std::string
   if (number > 0) scanner.feed_line(tail, number);
 }
 
+double monotonic_seconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 }  // namespace
+
+// A stream that stays open (a pipe from `journalctl -f`): fed as bytes come,
+// attempts settled by wall clock as StreamDiagnoser does for --follow, until
+// the input ends.
+static void scan_live(const Catalogue& catalogue, Source& source, std::string_view sample, std::string& buffer,
+               const LiveSettings& live, const std::function<void(Attempt&&)>& sink,
+               const std::function<void(const SampleFacts&)>& on_facts) {
+  SampleFacts facts = inspect_sample(sample);
+  facts.newest_first = false;  // a live stream is oldest first
+  if (on_facts) on_facts(facts);
+  Tracker tracker(catalogue, sink);
+  Scanner scanner(catalogue, tracker);
+  scanner.set_join_wrapped(facts.join_wrapped, facts.wrap_width);
+  tracker.set_wall(monotonic_seconds());
+  scanner.feed(std::string(sample));
+  for (;;) {
+    const double now = monotonic_seconds();
+    tracker.set_wall(now);
+    long n = source.read_ready(buffer.data(), buffer.size(), 100);
+    if (n == 0) break;
+    if (n > 0) {
+      scanner.feed(std::string_view(buffer.data(), static_cast<size_t>(n)));
+    } else {
+      scanner.release_held();  // quiet: the last message need not wait for more
+    }
+    tracker.settle_by_wall(now, live.settle_seconds, live.idle_seconds);
+  }
+  scanner.finish();
+  tracker.finish();
+}
 
 void set_backward_block_bytes(size_t bytes) { backward_block_bytes = bytes ? bytes : kReadBytes; }
 void set_forward_block_bytes(size_t bytes) { forward_block_bytes = bytes ? bytes : kReadBytes; }
@@ -284,35 +320,77 @@ SampleFacts inspect_sample(std::string_view sample) {
   return facts;
 }
 
-SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& path,
+SampleFacts scan_input(const Catalogue& catalogue, const LogInput& input,
                        const std::function<void(Attempt&&)>& sink,
-                       const std::function<void(const SampleFacts&)>& on_facts) {
-  const std::string name = path.string();
-  int raw_fd = 0;
-  if (name != "-") {
+                       const std::function<void(const SampleFacts&)>& on_facts, const LiveSettings* live) {
+  const std::string& name = input.name;
+  for (const auto& part : input.parts) {
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw InputError(fmt::format("{}: is a directory", name));
-    raw_fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
-    if (raw_fd < 0) throw InputError(fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
+    if (part != "-" && std::filesystem::is_directory(part, ec))
+      throw InputError(fmt::format("{}: is a directory", part.string()));
   }
-  Fd fd(raw_fd);
+  Source source(input);
+  auto read_block = [&](char* data, size_t want) {
+    size_t got = 0;
+    while (got < want) {
+      size_t n = source.read(data + got, want - got);
+      if (n == 0) break;
+      got += n;
+    }
+    return got;
+  };
   std::string buffer(std::max(kReadBytes, kSampleBytes), '\0');
-  size_t got = read_some(fd.get(), buffer.data(), kSampleBytes, name);
+  size_t got = 0;
+  bool stalled = false;  // a live stream went quiet before the sample was full
+  if (live && source.is_stream()) {
+    const int stall_ms = static_cast<int>(live->stall_seconds * 1000);
+    while (got < kSampleBytes) {
+      long n = source.read_ready(buffer.data() + got, kSampleBytes - got, stall_ms);
+      if (n == 0) break;
+      if (n > 0) {
+        got += static_cast<size_t>(n);
+        continue;
+      }
+      if (std::memchr(buffer.data(), '\n', got)) {
+        stalled = true;
+        break;
+      }
+    }
+  } else {
+    got = read_block(buffer.data(), kSampleBytes);
+  }
+  if (std::string why = binary_reason(std::string_view(buffer.data(), std::min<size_t>(got, 64 * 1024)));
+      !why.empty())
+    throw InputError(fmt::format("{}: {}", input.parts.front().string(), why));
+  auto finish_notes = [&](SampleFacts& facts, std::uint64_t lines) {
+    facts.notes.bytes = source.bytes();
+    facts.notes.lines = lines;
+  };
+  if (stalled && !looks_pasted(std::string_view(buffer.data(), got))) {
+    scan_live(catalogue, source, std::string_view(buffer.data(), got), buffer, *live, sink, on_facts);
+    SampleFacts facts = inspect_sample(std::string_view(buffer.data(), 0));
+    facts.notes.bytes = source.bytes();
+    return facts;
+  }
   if (looks_pasted(std::string_view(buffer.data(), got))) {
     // A paste from a forum or mail (small): read whole, repaired, scanned from memory.
     std::string text(buffer.data(), got);
     for (;;) {
-      size_t n = read_some(fd.get(), buffer.data(), kReadBytes, name);
+      size_t n = read_block(buffer.data(), kReadBytes);
       if (n == 0) break;
       text.append(buffer.data(), n);
     }
     std::vector<Attempt> attempts;
     SampleFacts facts = scan_text(catalogue, text, [&](Attempt&& a) { attempts.push_back(std::move(a)); });
+    facts.lines = source.line_map();
     if (on_facts) on_facts(facts);
     for (auto& a : attempts) sink(std::move(a));
+    finish_notes(facts, static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')) +
+                            (!text.empty() && text.back() != '\n'));
     return facts;
   }
   SampleFacts facts = inspect_sample(std::string_view(buffer.data(), got));
+  facts.lines = source.line_map();
   if (on_facts) on_facts(facts);
 
   Tracker tracker(catalogue, sink);
@@ -322,19 +400,19 @@ SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& 
     // Replay from the oldest (last) line, reading the file backwards; a pipe
     // is first spilled to an unlinked temporary file.
     struct stat st {};
-    int source = fd.get();
+    int fd = source.plain_fd();
     std::optional<Fd> spill;
-    if (::fstat(source, &st) != 0 || !S_ISREG(st.st_mode) || ::lseek(source, 0, SEEK_CUR) < 0) {
-      spill.emplace(spill_to_unlinked_file(source, std::string_view(buffer.data(), got), buffer, name));
-      source = spill->get();
-      if (::fstat(source, &st) != 0)
+    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || ::lseek(fd, 0, SEEK_CUR) < 0) {
+      spill.emplace(spill_to_unlinked_file(read_block, std::string_view(buffer.data(), got), buffer, name));
+      fd = spill->get();
+      if (::fstat(fd, &st) != 0)
         throw InputError(fmt::format("{}: cannot read the temporary file: {}", name, std::strerror(errno)));
     }
-    feed_file_backwards(scanner, source, st.st_size, name, buffer);
+    feed_file_backwards(scanner, fd, st.st_size, name, buffer);
   } else {
     feed_forward(scanner, std::string_view(buffer.data(), got));
     for (;;) {
-      size_t n = read_some(fd.get(), buffer.data(), kReadBytes, name);
+      size_t n = read_block(buffer.data(), kReadBytes);
       if (n == 0) break;
       feed_forward(scanner, std::string_view(buffer.data(), n));
     }
@@ -342,6 +420,7 @@ SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& 
   scanner.finish();
   tracker.finish();
   facts.notes = {scanner.cut_lines(), tracker.forced_settles()};
+  finish_notes(facts, scanner.lines());
   return facts;
 }
 
@@ -369,6 +448,7 @@ SampleFacts scan_text(const Catalogue& catalogue, std::string_view text, const s
 Diagnosis diagnose_attempt(const Catalogue& catalogue, const Attempt& attempt, const std::string& name,
                            const SampleFacts& facts) {
   Diagnosis d = decide(catalogue, attempt, name);
+  if (facts.lines) facts.lines->apply(d, name);
   d.format = format_name(facts.format);
   if (d.dialect == "unknown" && facts.dialect != Dialect::unknown) d.dialect = dialect_name(facts.dialect);
   return d;
@@ -382,31 +462,56 @@ std::vector<Diagnosis> diagnose_text(std::string_view text, const std::string& n
   return out;
 }
 
-std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs, const Catalogue& catalogue) {
-  if (logs.empty() || logs.size() > 2) throw InputError("diagnose takes one log, or the two peers' logs");
-  if (logs.size() == 2 && logs[0] == "-" && logs[1] == "-") throw InputError("only one log can be standard input");
+DiagnoseResult diagnose_inputs(const std::vector<std::filesystem::path>& args, const Catalogue& catalogue,
+                               double max_skew_seconds) {
+  if (args.empty()) throw InputError("diagnose takes at least one log");
+  if (std::count(args.begin(), args.end(), std::filesystem::path("-")) > 1)
+    throw InputError("only one log can be standard input");
+  InputPlan plan = plan_inputs(args);
+  DiagnoseResult result;
+  result.notes = std::move(plan.notes);
+  result.logs = plan.logs;
   std::vector<ScannedLog> scanned;
-  for (const auto& path : logs) {
+  for (const auto& input : plan.logs) {
     ScannedLog log;
-    log.name = path.string();
-    log.facts = scan_input(catalogue, path, [&](Attempt&& a) { log.attempts.push_back(std::move(a)); });
+    log.name = input.name;
+    log.facts = scan_input(catalogue, input, [&](Attempt&& a) { log.attempts.push_back(std::move(a)); });
     scanned.push_back(std::move(log));
   }
-  if (scanned.size() == 2) return pair_and_merge(catalogue, scanned[0], scanned[1]);
-  std::vector<Diagnosis> out;
-  for (const auto& a : scanned[0].attempts)
-    out.push_back(diagnose_attempt(catalogue, a, scanned[0].name, scanned[0].facts));
-  return out;
+  if (scanned.size() == 2) {
+    result.two_peers = true;
+    result.diagnoses = pair_and_merge(catalogue, scanned[0], scanned[1], max_skew_seconds, result.pairing);
+    for (const auto& log : scanned) {
+      result.counts.push_back(static_cast<size_t>(
+          std::count_if(result.diagnoses.begin(), result.diagnoses.end(), [&](const Diagnosis& d) {
+            return std::find(d.sources.begin(), d.sources.end(), log.name) != d.sources.end();
+          })));
+    }
+    return result;
+  }
+  for (const auto& log : scanned) {
+    for (const auto& a : log.attempts) result.diagnoses.push_back(diagnose_attempt(catalogue, a, log.name, log.facts));
+    result.counts.push_back(log.attempts.size());
+  }
+  return result;
+}
+
+std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs, const Catalogue& catalogue) {
+  return diagnose_inputs(logs, catalogue).diagnoses;
+}
+
+ScanNotes diagnose_file_stream(const LogInput& log, const Catalogue& catalogue,
+                               const std::function<void(const Diagnosis&)>& on_diagnosis, const LiveSettings* live) {
+  SampleFacts facts;
+  return scan_input(
+             catalogue, log, [&](Attempt&& a) { on_diagnosis(diagnose_attempt(catalogue, a, log.name, facts)); },
+             [&](const SampleFacts& f) { facts = f; }, live)
+      .notes;
 }
 
 ScanNotes diagnose_file_stream(const std::filesystem::path& log, const Catalogue& catalogue,
                                const std::function<void(const Diagnosis&)>& on_diagnosis) {
-  const std::string name = log.string();
-  SampleFacts facts;
-  return scan_input(
-             catalogue, log, [&](Attempt&& a) { on_diagnosis(diagnose_attempt(catalogue, a, name, facts)); },
-             [&](const SampleFacts& f) { facts = f; })
-      .notes;
+  return diagnose_file_stream(LogInput{log.string(), {log}}, catalogue, on_diagnosis);
 }
 
 std::vector<Diagnosis> diagnose_files(const std::vector<std::filesystem::path>& logs) {
@@ -428,6 +533,19 @@ struct StreamDiagnoser::Impl {
   Callback callback;
   SampleFacts facts;
   bool inspected = false;
+  // Bytes held until there is a sample to judge the format on (a live source
+  // may deliver one line at a time): 64 lines, 64 KiB, or a second of waiting.
+  std::string pending;
+  double pending_since = -1;
+  void inspect_and_feed() {
+    facts = inspect_sample(std::string_view(pending).substr(0, kSampleBytes));
+    facts.newest_first = false;  // a growing log is always oldest first
+    scanner.set_join_wrapped(facts.join_wrapped, facts.wrap_width);
+    inspected = true;
+    scanner.feed(pending);
+    pending.clear();
+    pending.shrink_to_fit();
+  }
   Tracker tracker;
   Scanner scanner;
 };
@@ -438,22 +556,29 @@ StreamDiagnoser::StreamDiagnoser(std::shared_ptr<const Catalogue> catalogue, std
 StreamDiagnoser::~StreamDiagnoser() = default;
 
 void StreamDiagnoser::feed(std::string_view bytes) {
-  if (!impl_->inspected && !bytes.empty()) {
-    impl_->facts = inspect_sample(bytes.substr(0, kSampleBytes));
-    impl_->facts.newest_first = false;  // a growing log is always oldest first
-    impl_->scanner.set_join_wrapped(impl_->facts.join_wrapped, impl_->facts.wrap_width);
-    impl_->inspected = true;
+  if (!impl_->inspected) {
+    if (bytes.empty()) return;
+    impl_->pending.append(bytes);
+    if (impl_->pending.size() >= 64 * 1024 ||
+        std::count(impl_->pending.begin(), impl_->pending.end(), '\n') >= 64)
+      impl_->inspect_and_feed();
+    return;
   }
   impl_->scanner.feed(bytes);
 }
 
 void StreamDiagnoser::tick(double now, double settle_seconds, double idle_seconds) {
+  if (!impl_->inspected && !impl_->pending.empty()) {
+    if (impl_->pending_since < 0 || impl_->pending_since == 0) impl_->pending_since = now;
+    if (now - impl_->pending_since >= 1.0) impl_->inspect_and_feed();
+  }
   impl_->tracker.set_wall(now);
   impl_->scanner.release_held();  // a growing log's last message need not wait for more input
   impl_->tracker.settle_by_wall(now, settle_seconds, idle_seconds);
 }
 
 void StreamDiagnoser::finish() {
+  if (!impl_->inspected && !impl_->pending.empty()) impl_->inspect_and_feed();
   impl_->scanner.finish();
   impl_->tracker.finish();
 }

@@ -4,6 +4,7 @@
 
 #include "diagnoser/src/tracking/attempt.hpp"
 #include "diagnoser/src/catalogue/catalogue.hpp"
+#include "diagnoser/src/input/source.hpp"
 
 #include <filesystem>
 #include <vector>
@@ -18,6 +19,7 @@ struct SampleFacts {
   size_t wrap_width = 0;  // 95th percentile of the sample's line lengths: where a paste was wrapped
   ScanNotes notes;        // filled once the whole input is scanned
   bool pasted = false;    // paste damage seen and undone (paste_repair.hpp)
+  std::shared_ptr<const LineMap> lines;  // a rotation set: joined line -> part and line
 };
 
 // Block size for reading newest-first files backwards (default 4 MiB); tests
@@ -39,13 +41,16 @@ struct ScannedLog {
 
 // `sink` gets every attempt as it settles (in order); returns the facts.
 // `on_facts` (optional) gets the facts before the first attempt reaches `sink`.
-SampleFacts scan_input(const Catalogue& catalogue, const std::filesystem::path& path,
+SampleFacts scan_input(const Catalogue& catalogue, const LogInput& input,
                        const std::function<void(Attempt&&)>& sink,
-                       const std::function<void(const SampleFacts&)>& on_facts = {});
+                       const std::function<void(const SampleFacts&)>& on_facts = {},
+                       const LiveSettings* live = nullptr);
+// Pairs the attempts of two peers' logs and merges each pair's diagnoses;
+// `pairing` says what matched and, where nothing did, why.
+std::vector<Diagnosis> pair_and_merge(const Catalogue& catalogue, const ScannedLog& first, const ScannedLog& second,
+                                      double max_skew_seconds, Pairing& pairing);
 SampleFacts scan_text(const Catalogue& catalogue, std::string_view text, const std::function<void(Attempt&&)>& sink);
 
-// Pairs the attempts of two peers' logs and merges each pair's diagnoses.
-std::vector<Diagnosis> pair_and_merge(const Catalogue& catalogue, const ScannedLog& first, const ScannedLog& second);
 
 Diagnosis diagnose_attempt(const Catalogue& catalogue, const Attempt& attempt, const std::string& name,
                            const SampleFacts& facts);

@@ -34,6 +34,14 @@ nlohmann::json to_json(const std::vector<Diagnosis>& diagnoses) {
   return {{"diagnoses", list}};
 }
 
+nlohmann::json to_json(const Pairing& p) {
+  nlohmann::json j = {{"paired", p.paired},
+                      {"pairs", p.pairs},
+                      {"unpaired", nlohmann::json::array({p.unpaired_first, p.unpaired_second})}};
+  if (!p.reason.empty()) j["reason"] = p.reason;
+  return j;
+}
+
 std::string dump_json(const nlohmann::json& json, int indent) {
   return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }

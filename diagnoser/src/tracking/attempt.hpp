@@ -38,6 +38,11 @@ struct Attempt {
   bool superseded = false;   // replaced by a retry on a new IKE_SA (not reported)
   bool daemon = false;       // the daemon's own lines (start-up, config loading), no connection
   std::vector<Hit> hits;
+  // The sizes of the first IKE messages sent and received (charon's packet
+  // lines, repeats of a retransmit once): the same datagrams have the same
+  // sizes in the peer's log (pairing.cpp).
+  static constexpr size_t kMaxPacketSizes = 4;
+  std::vector<std::uint32_t> sent_sizes, received_sizes;
   std::vector<std::pair<int, int>> pattern_counts;  // pattern -> hits seen (caps storage)
 
   int count(int pattern) const {

@@ -216,9 +216,14 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
   }
 
   if (only_context) {
-    if (info.thread < 0) unthreaded_packet_ = {local, remote, sa_key};
+    ThreadPeer peer{local, remote, sa_key};
+    if (a && (a->sent_sizes.size() < Attempt::kMaxPacketSizes || a->received_sizes.size() < Attempt::kMaxPacketSizes))
+      note_packet_size(*a, text);
+    else if (!a)
+      peer.pending_text.assign(text.substr(0, 160));  // a packet before its attempt is known: the next line's
+    if (info.thread < 0) unthreaded_packet_ = peer;
     if (info.thread >= 0) {
-      thread_pair_[info.thread] = {local, remote, sa_key};
+      thread_pair_[info.thread] = std::move(peer);
       if (a) by_thread_[info.thread] = a->seq;
       else by_thread_.erase(info.thread);
     }
@@ -240,6 +245,16 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
   // an attempt that is over or given up (the peer's next try).
   if (a && (events & kNewSa) && sa_key.empty() && (a->terminal || a->superseded)) a = nullptr;
   if (!a) a = create(line);
+  if (info.thread >= 0) {  // a packet line on this thread just before: this attempt's
+    auto it = thread_pair_.find(info.thread);
+    if (it != thread_pair_.end() && !it->second.pending_text.empty()) {
+      note_packet_size(*a, it->second.pending_text);
+      it->second.pending_text.clear();
+    }
+  }
+  if ((events & kContext) &&
+      (a->sent_sizes.size() < Attempt::kMaxPacketSizes || a->received_sizes.size() < Attempt::kMaxPacketSizes))
+    note_packet_size(*a, text);  // a packet line some rule also reads
 
   if (!sa_key.empty()) {
     if (a->sa_key.empty()) a->sa_key = sa_key;
@@ -323,6 +338,24 @@ void Tracker::add_hits(Attempt& attempt, std::uint64_t line, const LineInfo& inf
     note_peer_restart(*a, line, text);
     index_established(*a);
   }
+}
+
+void Tracker::note_packet_size(Attempt& a, std::string_view text) {
+  const bool out = text.find("sending packet: ") != std::string_view::npos;
+  if (!out && text.find("received packet: ") == std::string_view::npos) return;
+  const size_t end = text.rfind(" bytes)");
+  if (end == std::string_view::npos) return;
+  const size_t open = text.rfind('(', end);
+  if (open == std::string_view::npos || open + 1 >= end || end - open > 8) return;
+  std::uint32_t n = 0;
+  for (char c : text.substr(open + 1, end - open - 1)) {
+    if (c < '0' || c > '9') return;
+    n = n * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  auto& sizes = out ? a.sent_sizes : a.received_sizes;
+  if (sizes.size() >= Attempt::kMaxPacketSizes || (!sizes.empty() && sizes.back() == n)) return;
+  sizes.push_back(n);
+  held_bytes_ += sizeof n;
 }
 
 void Tracker::close(std::uint64_t seq) {

@@ -51,6 +51,8 @@ class Tracker {
   void drop_stale_keys();
   // Removes the attempts that are no longer open from a list of them.
   void drop_closed(std::vector<std::uint64_t>& seqs) const;
+  // Records the size of a packet line's message (the first few per attempt).
+  void note_packet_size(Attempt& a, std::string_view text);
   void note_peer_restart(const Attempt& fresh, std::uint64_t line, std::string_view text);
   void index_established(const Attempt& attempt);
   void settle_oldest_beyond_bounds();
@@ -76,6 +78,7 @@ class Tracker {
   struct ThreadPeer {
     std::string local, remote;
     std::string sa_key;  // IKE_SA of the packet line, empty if it named none
+    std::string pending_text;  // a packet line no attempt took yet (its size goes to the next one)
   };
   std::unordered_map<int, ThreadPeer> thread_pair_;  // thread -> addresses of its last packet
   ThreadPeer unthreaded_packet_;                     // the last packet line without a thread number
