@@ -1,5 +1,6 @@
 #include "ikelab/diagnoser.hpp"
 #include "lab/corpus/variants.hpp"
+#include "base/error.hpp"
 
 #include "lab/scenario/lab_addresses.hpp"
 #include "lab/scenario/scenario_values.hpp"
@@ -25,8 +26,8 @@ class Reader {
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& why) const {
     const auto mark = node.Mark();
-    if (mark.is_null()) throw VariantError(fmt::format("{}: {}", file_.string(), why));
-    throw VariantError(fmt::format("{}:{}:{}: {}", file_.string(), mark.line + 1, mark.column + 1, why));
+    if (mark.is_null()) throw VariantError(base::at(file_.string(), 0, 0, why));
+    throw VariantError(base::at(file_.string(), mark.line + 1, mark.column + 1, why));
   }
   const YAML::Node& map(const YAML::Node& node, const std::string& what) const {
     if (!node.IsMap()) fail(node, fmt::format("{} must be a mapping", what));

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "lab/daemons/daemon_builds.hpp"
+#include "base/error.hpp"
 #include "lab/scenario/scenario.hpp"
 #include "lab/scenario/scenario_values.hpp"
 #include "ikelab/diagnoser.hpp"
@@ -22,9 +23,8 @@ class Reader {
   explicit Reader(std::filesystem::path file) : file_(std::move(file)) {}
 
   [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
-    if (mark.is_null()) throw ScenarioError(fmt::format("{}: {}", file_.string(), message));
-    throw ScenarioError(
-        fmt::format("{}:{}:{}: {}", file_.string(), mark.line + 1, mark.column + 1, message));
+    if (mark.is_null()) throw ScenarioError(base::at(file_.string(), 0, 0, message));
+    throw ScenarioError(base::at(file_.string(), mark.line + 1, mark.column + 1, message));
   }
 
   // Calls `handle(key, value)` for each entry of a mapping; unknown keys and
