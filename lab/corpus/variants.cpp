@@ -1,6 +1,6 @@
 #include "ikelab/diagnoser.hpp"
 #include "lab/corpus/variants.hpp"
-#include "base/error.hpp"
+#include "base/yaml_reader.hpp"
 
 #include "lab/scenario/lab_addresses.hpp"
 #include "lab/scenario/scenario_values.hpp"
@@ -192,11 +192,9 @@ VariantRules load_variant_rules(const std::filesystem::path& file) {
   Reader r(file);
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file.string());
-  } catch (const YAML::BadFile&) {
-    throw VariantError(fmt::format("{}: cannot read the file", file.string()));
-  } catch (const YAML::Exception& e) {
-    throw VariantError(fmt::format("{}:{}:{}: {}", file.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
+    root = base::load_yaml_file(file);
+  } catch (const base::FileError& e) {
+    throw VariantError(e.what());
   }
   r.only(root, "the variants file", {"pools", "faults", "scenarios"});
   VariantRules rules;

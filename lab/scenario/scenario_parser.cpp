@@ -11,6 +11,7 @@
 
 #include "lab/daemons/daemon_builds.hpp"
 #include "base/error.hpp"
+#include "base/yaml_reader.hpp"
 #include "lab/scenario/scenario.hpp"
 #include "lab/scenario/scenario_values.hpp"
 #include "ikelab/diagnoser.hpp"
@@ -290,11 +291,9 @@ Scenario load_scenario(const std::filesystem::path& file) {
   }
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file.string());
-  } catch (const YAML::BadFile&) {
-    throw ScenarioError(fmt::format("{}: cannot read the file", file.string()));
-  } catch (const YAML::Exception& e) {
-    r.fail(e.mark, e.msg);
+    root = base::load_yaml_file(file);
+  } catch (const base::FileError& e) {
+    throw ScenarioError(e.what());
   }
   if (!root.IsMap()) r.fail(root.Mark(), "a scenario must be a mapping of key: value");
 
