@@ -170,7 +170,10 @@ int diagnose_one_streamed(const std::string& log, const diag::Catalogue& catalog
     fmt::print(stderr, "ikelab diagnose: {}\n", e.what());
     return 2;
   }
-  if (json) fmt::print("{}", count == 0 ? "{\n  \"diagnoses\": []\n}\n" : "\n  ]\n}\n");
+  // Keys in nlohmann's (sorted) order, as dump_json(to_json(all)) writes them.
+  if (json)
+    fmt::print("{}\n  \"schema_version\": {}\n}}\n", count == 0 ? "{\n  \"diagnoses\": []," : "\n  ],",
+               diag::kJsonSchemaVersion);
   else if (count == 0) fmt::print("no IKE connection attempt found in {}\n", log);
   print_scan_notes(log, notes);
   return failed ? 1 : 0;

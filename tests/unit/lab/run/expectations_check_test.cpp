@@ -224,6 +224,7 @@ TEST(RunFiles, JunitAndJsonDescribeEveryCase) {
   EXPECT_NE(xml.find("<system-out>artefacts: "), std::string::npos);
 
   auto json = nlohmann::json::parse(json_summary(cases, summary));
+  EXPECT_EQ(json["schema_version"], 1);  // docs/run.schema.json
   EXPECT_EQ(json["summary"]["cases"], 2);
   EXPECT_EQ(json["summary"]["planned"], 3);
   EXPECT_EQ(json["summary"]["passed"], 1);
