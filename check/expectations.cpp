@@ -1,7 +1,7 @@
 #include "check/expectations.hpp"
-#include "check/yaml_file.hpp"
 
 #include "base/text_file.hpp"
+#include "base/yaml_reader.hpp"
 
 #include <fmt/core.h>
 
@@ -132,11 +132,9 @@ ScenarioExpectations load_expectations(const std::filesystem::path& file) {
   result.file = file;
   YAML::Node root;
   try {
-    root = check::load_yaml_file(file);
-  } catch (const check::YamlFileError& e) {
+    root = base::load_yaml_file(file, base::YamlLimits{});
+  } catch (const base::FileError& e) {
     throw ExpectationError(e.what());
-  } catch (const YAML::Exception& e) {
-    throw ExpectationError(fmt::format("{}: {}", where(file, e.mark), e.msg));
   }
   const std::vector<std::string> file_lines = split_lines(read_text_file(file));
   if (!root.IsMap()) throw ExpectationError(fmt::format("{}: expected a mapping with ike1/ike2", where(file, root.Mark())));

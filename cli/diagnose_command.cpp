@@ -169,7 +169,10 @@ int diagnose_one_streamed(const diag::LogInput& log, const diag::Catalogue& cata
     fmt::print(stderr, "ikelab diagnose: {}\n", visible(e.what()));
     return kExitError;
   }
-  if (json) fmt::print("{}", count == 0 ? "{\n  \"diagnoses\": []\n}\n" : "\n  ]\n}\n");
+  // Keys in nlohmann's (sorted) order, as dump_json(to_json(all)) writes them.
+  if (json)
+    fmt::print("{}\n  \"schema_version\": {}\n}}\n", count == 0 ? "{\n  \"diagnoses\": []," : "\n  ],",
+               diag::kJsonSchemaVersion);
   print_scan_notes(log.name, notes);
   if (count == 0) {
     std::fflush(stdout);

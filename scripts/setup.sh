@@ -28,6 +28,8 @@ packages=(
   time jq ripgrep
   # the diagnoser's libFuzzer target (scripts/fuzz.sh, run by scripts/test.sh)
   clang libclang-rt-dev
+  # scripts/lint.sh (docs helper): the format and function-size checks of changed files
+  clang-format clang-tidy
   # the Debian 13 roots of the newer daemons (scripts/install-trixie-root.sh)
   mmdebstrap
   # ikelab corpus: the lab test validates manifest lines against docs/corpus-manifest.schema.json

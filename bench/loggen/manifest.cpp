@@ -1,4 +1,5 @@
 #include "bench/loggen/manifest.hpp"
+#include "base/yaml_reader.hpp"
 
 #include "check/expectations.hpp"
 
@@ -50,9 +51,9 @@ TemplateTruth expected_truth(const std::string& expected_dir, const TemplateOrig
 std::vector<LogTemplate> load_manifest(const std::string& manifest, Dialect dialect, const std::string& expected_dir) {
   YAML::Node root;
   try {
-    root = YAML::LoadFile(manifest);
-  } catch (const YAML::Exception& e) {
-    throw std::runtime_error(fmt::format("{}:{}: {}", manifest, e.mark.line + 1, e.msg));
+    root = base::load_yaml_file(manifest);
+  } catch (const base::FileError& e) {
+    throw std::runtime_error(e.what());
   }
   const char* key = dialect == Dialect::charon ? "charon" : "pluto";
   if (!root[key] || !root[key].IsSequence()) throw std::runtime_error(fmt::format("{}: no '{}' list", manifest, key));

@@ -1,4 +1,5 @@
 #include "bench/loggen/rule_patterns.hpp"
+#include "base/yaml_reader.hpp"
 
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
@@ -63,9 +64,9 @@ std::vector<std::string> rule_patterns_as_ere(const std::string& dir) {
   for (const auto& f : files) {
     YAML::Node root;
     try {
-      root = YAML::LoadFile(f.string());
-    } catch (const YAML::Exception& e) {
-      throw std::runtime_error(fmt::format("{}:{}: {}", f.string(), e.mark.line + 1, e.msg));
+      root = base::load_yaml_file(f);
+    } catch (const base::FileError& e) {
+      throw std::runtime_error(e.what());
     }
     if (!root["patterns"]) continue;
     for (const auto& kv : root["patterns"]) {

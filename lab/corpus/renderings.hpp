@@ -1,7 +1,7 @@
 #pragma once
 
 // Every rendering of a captured log that users send and the diagnoser reads
-// (diagnoser/line_format.hpp), each as the real tool writes it:
+// (diagnoser/src/formats/line_format.hpp), each as the real tool writes it:
 //
 //   charon-filelog      charon's file logger (strongswan.conf filelog), as captured
 //   pluto-log           pluto's own log file (logfile=), as captured

@@ -1,5 +1,6 @@
 #include "ikelab/diagnoser.hpp"
 #include "lab/corpus/variants.hpp"
+#include "base/yaml_reader.hpp"
 
 #include "lab/scenario/lab_addresses.hpp"
 #include "lab/scenario/scenario_values.hpp"
@@ -25,8 +26,8 @@ class Reader {
 
   [[noreturn]] void fail(const YAML::Node& node, const std::string& why) const {
     const auto mark = node.Mark();
-    if (mark.is_null()) throw VariantError(fmt::format("{}: {}", file_.string(), why));
-    throw VariantError(fmt::format("{}:{}:{}: {}", file_.string(), mark.line + 1, mark.column + 1, why));
+    if (mark.is_null()) throw VariantError(base::at(file_.string(), 0, 0, why));
+    throw VariantError(base::at(file_.string(), mark.line + 1, mark.column + 1, why));
   }
   const YAML::Node& map(const YAML::Node& node, const std::string& what) const {
     if (!node.IsMap()) fail(node, fmt::format("{} must be a mapping", what));
@@ -191,11 +192,9 @@ VariantRules load_variant_rules(const std::filesystem::path& file) {
   Reader r(file);
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file.string());
-  } catch (const YAML::BadFile&) {
-    throw VariantError(fmt::format("{}: cannot read the file", file.string()));
-  } catch (const YAML::Exception& e) {
-    throw VariantError(fmt::format("{}:{}:{}: {}", file.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
+    root = base::load_yaml_file(file);
+  } catch (const base::FileError& e) {
+    throw VariantError(e.what());
   }
   r.only(root, "the variants file", {"pools", "faults", "scenarios"});
   VariantRules rules;

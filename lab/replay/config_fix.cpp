@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base/text_file.hpp"
+#include "base/yaml_reader.hpp"
 
 namespace fs = std::filesystem;
 
@@ -78,9 +79,9 @@ ConfigFix fix_config(const CustomerConfig& customer, const CustomerConfig& peer,
   fix.fault = fault;
   YAML::Node fixes;
   try {
-    fixes = YAML::LoadFile(fixes_file.string());
-  } catch (const YAML::Exception& e) {
-    throw ReplayError(fmt::format("{}:{}: {}", fixes_file.string(), e.mark.line + 1, e.msg));
+    fixes = base::load_yaml_file(fixes_file);
+  } catch (const base::FileError& e) {
+    throw ReplayError(base::at(e.file(), e.line(), 0, e.message()));  // replay errors are FILE:LINE: ...
   }
   if (!fixes[fault]) {
     fix.why_not = fault == "none" ? "nothing to fix: the tunnel comes up" : fmt::format("no automatic fix for {} (lab/replay/fixes.yaml)", fault);

@@ -99,7 +99,9 @@ std::string json_summary(const std::vector<CheckedCase>& cases, const RunSummary
         {"artefacts", c.artefacts ? json(c.artefacts->string()) : json()},
     });
   }
-  json root = {{"summary",
+  // docs/run.schema.json: schema_version is raised only when a key changes meaning.
+  json root = {{"schema_version", 1},
+               {"summary",
                 {{"cases", cases.size()},
                  {"planned", summary.cases_planned},
                  {"passed", passed},

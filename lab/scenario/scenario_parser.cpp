@@ -9,8 +9,9 @@
 #include <map>
 #include <set>
 
-#include "check/yaml_file.hpp"
 #include "lab/daemons/daemon_builds.hpp"
+#include "base/error.hpp"
+#include "base/yaml_reader.hpp"
 #include "lab/scenario/scenario.hpp"
 #include "lab/scenario/scenario_values.hpp"
 #include "ikelab/diagnoser.hpp"
@@ -23,9 +24,8 @@ class Reader {
   explicit Reader(std::filesystem::path file) : file_(std::move(file)) {}
 
   [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
-    if (mark.is_null()) throw ScenarioError(fmt::format("{}: {}", file_.string(), message));
-    throw ScenarioError(
-        fmt::format("{}:{}:{}: {}", file_.string(), mark.line + 1, mark.column + 1, message));
+    if (mark.is_null()) throw ScenarioError(base::at(file_.string(), 0, 0, message));
+    throw ScenarioError(base::at(file_.string(), mark.line + 1, mark.column + 1, message));
   }
 
   // Calls `handle(key, value)` for each entry of a mapping; unknown keys and
@@ -291,11 +291,9 @@ Scenario load_scenario(const std::filesystem::path& file) {
   }
   YAML::Node root;
   try {
-    root = check::load_yaml_file(file);
-  } catch (const check::YamlFileError& e) {
+    root = base::load_yaml_file(file, base::YamlLimits{});
+  } catch (const base::FileError& e) {
     throw ScenarioError(e.what());
-  } catch (const YAML::Exception& e) {
-    r.fail(e.mark, e.msg);
   }
   if (!root.IsMap()) r.fail(root.Mark(), "a scenario must be a mapping of key: value");
 

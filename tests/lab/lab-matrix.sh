@@ -10,6 +10,10 @@ ikelab=$1
 out=$2
 "$ikelab" run -j 4 --junit "$out/lab-matrix.junit.xml" --json "$out/lab-matrix.json"
 rc=$?
+# The --json file follows its contract (docs/run.schema.json), whatever the cases did.
+if [ -f "$out/lab-matrix.json" ]; then
+  python3 "$(dirname "$0")/../schema/validate_json.py" "$(dirname "$0")/../../docs/run.schema.json" "$out/lab-matrix.json" || exit 1
+fi
 [ "$rc" -eq 1 ] || exit "$rc"
 mapfile -t failed < <(jq -r '.cases[] | select(.pass == false) | "\(.scenario) \(.ike_version)"' "$out/lab-matrix.json")
 if [ "${#failed[@]}" -eq 0 ] || [ "${#failed[@]}" -gt 3 ]; then

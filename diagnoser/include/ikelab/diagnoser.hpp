@@ -169,7 +169,10 @@ std::vector<Diagnosis> diagnose_text(std::string_view text, const std::string& n
 // diagnoses are the same for every count; a Scanner reads it when made.
 void set_scan_threads(unsigned threads);
 
-// The `diagnose --json` contract (docs/json.md): {"diagnoses": [...]}.
+// The `diagnose --json` contract (docs/json.md, docs/diagnose.schema.json):
+// {"diagnoses": [...], "schema_version": kJsonSchemaVersion}. The version is
+// raised only when a key of the contract changes meaning (keys may be added).
+inline constexpr int kJsonSchemaVersion = 1;
 nlohmann::json to_json(const Diagnosis& diagnosis);
 nlohmann::json to_json(const std::vector<Diagnosis>& diagnoses);
 // Serialise safely: invalid UTF-8 from logs is replaced, never throws.

@@ -1,5 +1,6 @@
 // Reads the rule catalogue (YAML, one file per fault) and compiles it.
 #include "diagnoser/src/catalogue/catalogue.hpp"
+#include "base/yaml_reader.hpp"
 
 #include <fmt/core.h>
 #include <hs/hs.h>
@@ -213,9 +214,9 @@ void load_file(const std::filesystem::path& path, Catalogue& cat, std::vector<Pe
   const std::string file = path.string();
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::Exception& e) {
-    throw RuleError(fmt::format("{}:{}: {}", file, e.mark.line + 1, e.msg));
+    root = base::load_yaml_file(path);
+  } catch (const base::FileError& e) {
+    throw RuleError(base::at(e.file(), e.line(), 0, e.message()));  // rule errors are FILE:LINE: ...
   }
   if (root.IsNull()) return;
   check_keys(file, root, {"fault", "phase", "title", "fix", "patterns", "rules"});

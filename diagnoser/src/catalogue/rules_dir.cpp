@@ -1,6 +1,7 @@
 // Finding the rule catalogue at run time (diagnoser.hpp: default_rules_dir;
 // the order is base/data_dir.hpp's), so an installed or moved program finds its rules.
 #include "ikelab/diagnoser.hpp"
+#include "base/yaml_reader.hpp"
 
 #include "base/data_dir.hpp"
 
@@ -41,10 +42,10 @@ std::vector<std::string> catalogue_fault_ids(const fs::path& dir) {
     const bool yaml = file.extension() == ".yaml" || file.extension() == ".yml";
     if (!entry.is_regular_file() || !yaml || file.filename().string().rfind('_', 0) == 0) continue;
     try {
-      const YAML::Node fault = YAML::LoadFile(file.string())["fault"];
+      const YAML::Node fault = base::load_yaml_file(file)["fault"];
       if (fault && fault.IsScalar()) ids.insert(fault.Scalar());
-    } catch (const YAML::Exception& e) {
-      throw RuleError(fmt::format("{}:{}: {}", file.string(), e.mark.line + 1, e.msg));
+    } catch (const base::FileError& e) {
+      throw RuleError(base::at(e.file(), e.line(), 0, e.message()));
     }
   }
   return {ids.begin(), ids.end()};

@@ -31,7 +31,7 @@ nlohmann::json to_json(const Diagnosis& d) {
 nlohmann::json to_json(const std::vector<Diagnosis>& diagnoses) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& d : diagnoses) list.push_back(to_json(d));
-  return {{"diagnoses", list}};
+  return {{"diagnoses", list}, {"schema_version", kJsonSchemaVersion}};
 }
 
 nlohmann::json to_json(const Pairing& p) {

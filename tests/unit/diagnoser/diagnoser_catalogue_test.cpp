@@ -46,6 +46,9 @@ TEST(Catalogue, BadRuleFilesNameFileAndLine) {
   auto e6 = load_error("fault: x\nfix: y\npatterns:\n  a: 'abc'\nrules:\n  - id: r\n    role: boss\n    require: [a]\n    summary: s\n");
   EXPECT_NE(e6.find("bad.yaml:7"), std::string::npos) << e6;
   EXPECT_THROW(load_catalogue("/nonexistent/rules"), RuleError);
+  // A repeated key (yaml-cpp keeps both entries silently) is refused by the one YAML reader.
+  auto e9 = load_error("fault: x\nfix: y\nfix: z\n");
+  EXPECT_NE(e9.find("/bad.yaml:3: duplicate key 'fix'"), std::string::npos) << e9;
   // A synthetic pattern (added by the tracker, never matched) takes no regex.
   auto e7 = load_error("fault: x\nfix: y\npatterns:\n  s:\n    synthetic: true\n    regex: 'abc'\nrules:\n  - id: r\n    require: [s]\n    summary: s\n");
   EXPECT_NE(e7.find("bad.yaml:5"), std::string::npos) << e7;

@@ -41,6 +41,7 @@ TEST(DiagnoseCli, JsonFollowsTheContract) {
   ASSERT_EQ(r.exit_code, 1) << r.out;
   auto j = nlohmann::json::parse(r.out);
   ASSERT_TRUE(j.contains("diagnoses"));
+  EXPECT_EQ(j["schema_version"], 1);  // docs/diagnose.schema.json
   ASSERT_EQ(j["diagnoses"].size(), 1u);
   const auto& d = j["diagnoses"][0];
   EXPECT_EQ(d["fault"], "ike_proposal_mismatch");

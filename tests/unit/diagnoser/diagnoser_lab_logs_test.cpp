@@ -8,6 +8,7 @@
 #include "test_support.hpp"
 
 #include "check/diagnosis_match.hpp"
+#include "base/yaml_reader.hpp"
 #include "check/expectations.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -60,14 +61,14 @@ std::vector<LabCase> lab_cases() {
 }
 
 std::string injected_fault(const std::string& scenario) {
-  return YAML::LoadFile((kScenarios / (scenario + ".yaml")).string())["fault"].as<std::string>();
+  return ikelab::base::load_yaml_file(kScenarios / (scenario + ".yaml"))["fault"].as<std::string>();
 }
 
 // expected/ says the case establishes: the fault is tolerated by that IKE
 // version (e.g. an IKEv2 PFS mismatch builds the first CHILD_SA) or comes
 // later (dead peer detection), so "none" is also right.
 bool establishes(const std::filesystem::path& file, const std::string& ike) {
-  auto expected = YAML::LoadFile(file.string());
+  auto expected = ikelab::base::load_yaml_file(file);
   return expected[ike] && expected[ike]["outcome"] && expected[ike]["outcome"].as<std::string>() == "established";
 }
 

@@ -122,6 +122,9 @@ TEST(ExpectedFile, ErrorsNameFileAndLine) {
            Case{"ike1:\n  outcome: established\n  evidence: |\n    RESP: fine\n\n    RESP-SAME: x\n",
                 ":6: unknown directive 'RESP-SAME'"},
            Case{"ike1:\n  evidence: |-\n    INIT: [[A]]\n", ":3: capture 'A' is used before"},
+           // yaml-cpp would keep both and a lookup would take one: the one YAML reader refuses.
+           Case{"ike1:\n  outcome: established\n  outcome: phase1_failed\n", ":3:3: duplicate key 'outcome'"},
+           Case{"ike1: {outcome: established}\nike1: {outcome: phase1_failed}\n", ":2:1: duplicate key 'ike1'"},
        }) {
     std::string error = load_error(dir, c.text);
     EXPECT_EQ(error.rfind(file, 0), 0u) << error;
@@ -221,6 +224,7 @@ TEST(RunFiles, JunitAndJsonDescribeEveryCase) {
   EXPECT_NE(xml.find("<system-out>artefacts: "), std::string::npos);
 
   auto json = nlohmann::json::parse(json_summary(cases, summary));
+  EXPECT_EQ(json["schema_version"], 1);  // docs/run.schema.json
   EXPECT_EQ(json["summary"]["cases"], 2);
   EXPECT_EQ(json["summary"]["planned"], 3);
   EXPECT_EQ(json["summary"]["passed"], 1);

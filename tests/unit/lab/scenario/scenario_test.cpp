@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "base/yaml_reader.hpp"
 #include "lab/scenario/scenario.hpp"
 #include "lab/scenario/scenario_values.hpp"
 
@@ -135,7 +136,7 @@ TEST(ScenarioFolder, EveryScenarioLoadsAndHasExpectations) {
   for (const auto& s : scenarios) {
     const fs::path expected = fs::path(IKELAB_EXPECTED_DIR) / (s.name + ".yaml");
     ASSERT_TRUE(fs::exists(expected)) << expected;
-    const YAML::Node root = YAML::LoadFile(expected.string());
+    const YAML::Node root = ikelab::base::load_yaml_file(expected);
     for (int v : s.ike_versions) {
       const std::string key = "ike" + std::to_string(v);
       ASSERT_TRUE(root[key].IsMap()) << expected << " has no " << key;
