@@ -88,6 +88,11 @@ class Catalogue {
   std::vector<Rule> rules;
   std::map<std::string, int> fault_phase;
   std::map<std::string, std::string> fault_fix;
+  // _candidates.yaml: how often each fault is the cause in the real-log
+  // corpus (orders a diagnosis's candidates), and the peer's log line that
+  // tells each fault (named in a summary that has candidates).
+  std::map<std::string, int> frequency;
+  std::map<std::string, std::string> peer_line;
   hs_database* database = nullptr;
 
   int find_pattern(const std::string& name) const;

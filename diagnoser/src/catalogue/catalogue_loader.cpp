@@ -210,6 +210,29 @@ void load_patterns(const std::string& file, const YAML::Node& node, Catalogue& c
   }
 }
 
+// _candidates.yaml: `frequency: {fault: count}` and `peer_line: {fault: text}`.
+void load_candidate_data(const std::string& file, const YAML::Node& root, Catalogue& cat) {
+  if (const YAML::Node freq = root["frequency"]) {
+    if (!freq.IsMap()) fail(file, freq, "'frequency' must map fault ids to counts");
+    for (const auto& item : freq) {
+      const std::string id = scalar(file, item.first, "frequency");
+      if (!valid_id(id)) fail(file, item.first, fmt::format("'{}' is not a fault id", id));
+      const std::string text = scalar(file, item.second, "frequency");
+      if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos)
+        fail(file, item.second, fmt::format("frequency of '{}' must be a count (0 to 999999)", id));
+      cat.frequency[id] = std::stoi(text);
+    }
+  }
+  if (const YAML::Node lines = root["peer_line"]) {
+    if (!lines.IsMap()) fail(file, lines, "'peer_line' must map fault ids to text");
+    for (const auto& item : lines) {
+      const std::string id = scalar(file, item.first, "peer_line");
+      if (!valid_id(id)) fail(file, item.first, fmt::format("'{}' is not a fault id", id));
+      cat.peer_line[id] = scalar(file, item.second, "peer_line");
+    }
+  }
+}
+
 void load_file(const std::filesystem::path& path, Catalogue& cat, std::vector<PendingRule>& pending) {
   const std::string file = path.string();
   YAML::Node root;
@@ -219,13 +242,17 @@ void load_file(const std::filesystem::path& path, Catalogue& cat, std::vector<Pe
     throw RuleError(base::at(e.file(), e.line(), 0, e.message()));  // rule errors are FILE:LINE: ...
   }
   if (root.IsNull()) return;
-  check_keys(file, root, {"fault", "phase", "title", "fix", "patterns", "rules"});
+  check_keys(file, root, {"fault", "phase", "title", "fix", "patterns", "rules", "frequency", "peer_line"});
   std::vector<int> defined;
   if (root["patterns"]) load_patterns(file, root["patterns"], cat, defined);
   if (!root["fault"]) {
     if (root["rules"]) fail(file, root["rules"], "'rules' need a 'fault' id in the same file");
+    load_candidate_data(file, root, cat);
     return;
   }
+  if (root["frequency"] || root["peer_line"])
+    fail(file, root["frequency"] ? root["frequency"] : root["peer_line"],
+         "'frequency' and 'peer_line' belong in a file without 'fault' (_candidates.yaml)");
   const std::string fault = scalar(file, root["fault"], "fault");
   if (!valid_id(fault)) fail(file, root["fault"], "fault ids use a-z, 0-9 and _");
   if (cat.fault_phase.count(fault)) fail(file, root["fault"], fmt::format("fault '{}' is defined by two files", fault));
@@ -384,6 +411,13 @@ std::shared_ptr<const Catalogue> load_catalogue(const std::filesystem::path& dir
     cat->rules.push_back(std::move(pr.rule));
   }
   if (cat->rules.empty()) throw RuleError(fmt::format("{}: no rules found", dir.string()));
+  for (const auto* data : {&cat->frequency})
+    for (const auto& [id, n] : *data)
+      if (id != "none" && !cat->fault_phase.count(id))
+        throw RuleError(fmt::format("{}: _candidates.yaml: frequency names '{}', which no rule file defines", dir.string(), id));
+  for (const auto& [id, text] : cat->peer_line)
+    if (!cat->fault_phase.count(id))
+      throw RuleError(fmt::format("{}: _candidates.yaml: peer_line names '{}', which no rule file defines", dir.string(), id));
   compile_database(*cat);
   return cat;
 }

@@ -27,6 +27,7 @@ namespace {
 
 constexpr size_t kSampleBytes = 256 * 1024;
 constexpr size_t kReadBytes = 4 * 1024 * 1024;
+constexpr size_t kMinLinesForWidth = 8;  // lines of 20+ characters needed to guess a paste's wrap width
 std::atomic<size_t> backward_block_bytes{kReadBytes};
 std::atomic<size_t> forward_block_bytes{kReadBytes};
 
@@ -311,8 +312,10 @@ SampleFacts inspect_sample(std::string_view sample) {
   }
   facts.join_wrapped = charon == 0;
   // The column a paste was wrapped at: nearly every line is shorter (a few
-  // unbreakable words stick out).
-  if (!lengths.empty()) {
+  // unbreakable words stick out). A handful of lines tells no width: the
+  // longest of three would pass for it, and every line after it for its
+  // wrapped rest (real-log corpus 018, 049: three and four whole messages).
+  if (lengths.size() >= kMinLinesForWidth) {
     auto at = lengths.begin() + static_cast<long>(lengths.size() * 95 / 100);
     std::nth_element(lengths.begin(), at, lengths.end());
     facts.wrap_width = *at;

@@ -116,10 +116,17 @@ bool cut_here(const std::vector<std::string_view>& lines, size_t i, size_t width
 // not: at least two lines are cut there, and every line that another
 // prefix-less line continues is cut there (a word wrap breaks lines of many
 // lengths; the scanner's joiner mends those).
+// A paste whose lines carry no log prefix at all (bare messages, console
+// output) shows no wrap: any line may start a message there (real-log corpus
+// 018, three bare messages whose longest two happen to end at the width).
 size_t hard_wrap_width(const std::vector<std::string_view>& lines) {
   size_t width = 0;
-  for (auto line : lines) width = std::max(width, line.size());
-  if (width < 60) return 0;
+  bool prefixed = false;
+  for (auto line : lines) {
+    width = std::max(width, line.size());
+    if (!prefixed && !line.empty() && parse_line(line).has_prefix) prefixed = true;
+  }
+  if (width < 60 || !prefixed) return 0;
   int cuts = 0;
   for (size_t i = 0; i + 1 < lines.size(); ++i) {
     if (cut_here(lines, i, width)) {

@@ -69,7 +69,22 @@ bool continues(std::string_view prev, std::string_view cur, size_t width, std::s
   const bool lower = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
   const bool looks_cut =
       prev.size() >= 20 && (cut || (prev.size() >= 40 && prev.back() != '.' && prev.back() != ':' && prev.back() != '|'));
-  if (!full && !(lower && looks_cut)) return false;
+  // A line that ends the way charon's messages end (a closing bracket or
+  // quote, a number, an upper-case algorithm name) is a whole message, and a
+  // lower-case line after it starts the next one (console output of `ipsec
+  // up`, a bare excerpt: real-log corpus 018, 032).
+  const char last = prev.back();
+  const bool ends_message = last == ')' || last == ']' || last == '\'' || last == '"' || (last >= '0' && last <= '9') ||
+                            (last >= 'A' && last <= 'Z') || last == '_';
+  if (!full && !(lower && looks_cut && (cut || !ends_message))) return false;
+  // A line that ends in "..." is an elision ("PRF_HMAC_SHA2_256...",
+  // "NO_EXT_SEQ ...", real-log corpus 018, 049), unless the second half of an
+  // address pair "A...B" goes on, whose first word is an address or host
+  // (seed 001: "[CN=server-vpn]...\n192.168.1.200[CN=client1]===...").
+  if (prev.size() >= 3 && prev.substr(prev.size() - 3) == "...") {
+    const std::string_view first = cur.substr(0, cur.find(' '));
+    if (first.find_first_of(".:[%") == std::string_view::npos && !(c >= '0' && c <= '9')) return false;
+  }
   if (cur.rfind("packet from", 0) == 0) return false;
   return !parse_line(cur).has_prefix;
 }

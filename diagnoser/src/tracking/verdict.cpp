@@ -104,6 +104,34 @@ void compare_by_meaning(const Catalogue& catalogue, const Attempt& attempt, Diag
                      " (ipsec.conf esp=" + diff.offered + ").";
 }
 
+// Candidates, most frequent cause in the real-log corpus first
+// (_candidates.yaml `frequency`); equal counts keep the rule's order.
+std::vector<std::string> rank_candidates(const Catalogue& catalogue, std::vector<std::string> candidates) {
+  auto count = [&](const std::string& id) {
+    auto it = catalogue.frequency.find(id);
+    return it == catalogue.frequency.end() ? 0 : it->second;
+  };
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [&](const std::string& a, const std::string& b) { return count(a) > count(b); });
+  return candidates;
+}
+
+// Where one log cannot decide: the line that tells each fault
+// (_candidates.yaml `peer_line`), the likelier first.
+std::string deciding_lines(const Catalogue& catalogue, const Diagnosis& d) {
+  if (d.candidates.empty()) return {};
+  std::string out;
+  std::vector<std::string> faults{d.fault};
+  faults.insert(faults.end(), d.candidates.begin(), d.candidates.end());
+  for (const auto& id : faults) {
+    auto it = catalogue.peer_line.find(id);
+    if (it == catalogue.peer_line.end()) continue;
+    out += out.empty() ? "; what decides: " : "; ";
+    out += id + ": " + it->second;
+  }
+  return out;
+}
+
 // An attempt whose start the log does not hold is an excerpt: say what a
 // longer log would add.
 void note_excerpt(const Attempt& attempt, Diagnosis& d) {
@@ -195,7 +223,7 @@ Diagnosis decide(const Catalogue& catalogue, const Attempt& attempt, const std::
     d.fault = best->fault;
     d.phase = best->phase;
     d.confidence = best->confidence;
-    d.candidates = best->candidates;
+    d.candidates = rank_candidates(catalogue, best->candidates);
     d.rule = std::filesystem::path(best->file).stem().string() + "/" + best->id;
     if (d.role == Role::unknown) d.role = best->role;
     if (!d.ike_version) d.ike_version = best->ike_version;
@@ -221,7 +249,7 @@ Diagnosis decide(const Catalogue& catalogue, const Attempt& attempt, const std::
   add_builtin(values, "role", to_string(d.role));
 
   if (best) {
-    d.summary = render_template(best->summary, values);
+    d.summary = render_template(best->summary, values) + deciding_lines(catalogue, d);
     d.fix = render_template(best->fix, values);
   } else if (attempt.failed) {
     d.summary = "the attempt failed, but no rule of the catalogue explains how; read the evidence lines";

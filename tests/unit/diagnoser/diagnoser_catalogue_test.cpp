@@ -76,6 +76,49 @@ TEST(Catalogue, ASupportEngineersNewRuleWorksWithoutCode) {
   for (const auto& d : reversed) EXPECT_NE(d.fault, "my_fault");
 }
 
+// Candidates are ordered by how often each is the cause in the corpus
+// (_candidates.yaml), and the summary names the line that decides each.
+TEST(Catalogue, CandidatesAreRankedByCorpusFrequencyAndTheSummarySaysWhatDecides) {
+  TempDir dir;
+  const std::string fault_file = [](const std::string& id) {
+    return "fault: " + id + "\nfix: f\npatterns:\n  " + id + "_line:\n    regex: '" + id +
+           " happened'\n    event: [failure, terminal]\nrules:\n  - id: r\n    require: [" + id +
+           "_line]\n    confidence: medium\n    candidates: [rare, common]\n    summary: s\n";
+  }("likely");
+  dir.write("likely.yaml", fault_file);
+  dir.write("rare.yaml", "fault: rare\nfix: f\n");
+  dir.write("common.yaml", "fault: common\nfix: f\n");
+  dir.write("_candidates.yaml",
+            "frequency:\n  common: 7\n  rare: 1\npeer_line:\n  common: \"the peer says C\"\n"
+            "  likely: \"the peer says L\"\n");
+  auto cat = load_catalogue(dir.path);
+  auto result = diagnose_text("05[IKE] likely happened\n", "t", *cat);
+  ASSERT_EQ(result.size(), 1u);
+  EXPECT_EQ(result[0].fault, "likely");  // the rule's choice stays first
+  EXPECT_EQ(result[0].candidates, (std::vector<std::string>{"common", "rare"}));
+  EXPECT_EQ(result[0].summary, "s; what decides: likely: the peer says L; common: the peer says C");
+  // Without candidates the summary is the rule's own.
+  dir.write("likely.yaml", "fault: likely\nfix: f\npatterns:\n  l:\n    regex: 'likely happened'\n"
+                           "    event: [failure, terminal]\nrules:\n  - id: r\n    require: [l]\n    summary: s\n");
+  EXPECT_EQ(diagnose_text("05[IKE] likely happened\n", "t", *load_catalogue(dir.path))[0].summary, "s");
+}
+
+TEST(Catalogue, BadCandidateDataIsAnError) {
+  EXPECT_NE(load_error("frequency:\n  psk_mismatch: many\n", "_candidates.yaml").find("must be a count"),
+            std::string::npos);
+  EXPECT_NE(load_error("fault: x\nfix: y\nfrequency:\n  x: 1\n").find("belong in a file without 'fault'"),
+            std::string::npos);
+  TempDir dir;
+  dir.write("x.yaml", "fault: x\nfix: y\npatterns:\n  a: 'abc'\nrules:\n  - id: r\n    require: [a]\n    summary: s\n");
+  dir.write("_candidates.yaml", "peer_line:\n  nosuch: \"text\"\n");
+  try {
+    load_catalogue(dir.path);
+    ADD_FAILURE() << "a peer_line for an unknown fault loaded";
+  } catch (const RuleError& e) {
+    EXPECT_NE(std::string(e.what()).find("'nosuch'"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Catalogue, AbsentLineVetoesARule) {
   TempDir dir;
   dir.write("f.yaml",
