@@ -27,7 +27,7 @@ int component_of(std::string_view t) {
   if (starts_with(t, "HMAC_") || starts_with(t, "AES_XCBC") || starts_with(t, "AES_CMAC") ||
       starts_with(t, "AUTH_") || starts_with(t, "UNDEFINED"))
     return static_cast<int>(Component::integrity);
-  if (starts_with(t, "MODP_") || starts_with(t, "ECP_") || starts_with(t, "CURVE_") || starts_with(t, "FFDHE_") ||
+  if (starts_with(t, "MODP") || starts_with(t, "ECP_") || starts_with(t, "CURVE_") || starts_with(t, "FFDHE_") ||
       starts_with(t, "ECP") || starts_with(t, "ML_KEM") || starts_with(t, "KE"))
     return static_cast<int>(Component::dh);
   if (t == "NO_EXT_SEQ" || t == "EXT_SEQ") return static_cast<int>(Component::esn);
@@ -130,6 +130,47 @@ std::string keyword_of(std::string_view t) {
     if (t == name) return std::string(keyword);
   if (t == "EXT_SEQ") return "esn";
   return {};
+}
+
+std::string describe_refused(const std::vector<std::string>& transforms) {
+  std::vector<std::string> offered[kComponentCount];
+  int shared[kComponentCount];  // how many refused transforms have first[c], the first one's value
+  std::string first[kComponentCount];
+  std::fill(std::begin(shared), std::end(shared), 0);
+  int parsed = 0;
+  for (const auto& transform : transforms) {
+    std::string_view rest = transform;
+    std::string seen[kComponentCount];
+    bool any = false;
+    while (!rest.empty()) {
+      size_t comma = rest.find(',');
+      std::string_view t = trim(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      if (auto paren = t.find(" ("); paren != std::string_view::npos) t = trim(t.substr(0, paren));  // key size
+      int c = component_of(t);
+      if (c < 0) continue;
+      any = true;
+      seen[c] = std::string(t);
+      if (std::find(offered[c].begin(), offered[c].end(), seen[c]) == offered[c].end()) offered[c].push_back(seen[c]);
+    }
+    if (!any) continue;
+    for (int c = 0; c < kComponentCount; ++c) {
+      if (parsed == 0) first[c] = seen[c];
+      if (!seen[c].empty() && seen[c] == first[c]) ++shared[c];
+    }
+    ++parsed;
+  }
+  if (parsed == 0) return {};
+  std::vector<std::string> parts, common;
+  for (int c = 0; c < kComponentCount; ++c) {
+    if (offered[c].empty()) continue;
+    const std::string name = component_name(static_cast<Component>(c));
+    parts.push_back(name + " " + join(offered[c], "/"));
+    if (parsed > 1 && shared[c] == parsed) common.push_back(name + " " + first[c]);
+  }
+  std::string out = "the peer offers " + join(parts, ", ");
+  if (!common.empty()) out += "; every refused transform has " + join(common, " and ");
+  return out;
 }
 
 ProposalDiff compare_proposals(std::string_view received, std::string_view configured) {

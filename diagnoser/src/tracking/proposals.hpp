@@ -35,6 +35,14 @@ struct ProposalDiff {
 // `received`: what the peer offered; `configured`: what this host accepts.
 ProposalDiff compare_proposals(std::string_view received, std::string_view configured);
 
+// pluto's refused phase 1 transforms, one per `Oakley Transform [...] refused`
+// line ("3DES_CBC (192), HMAC_MD5, MODP1024"): what the peer offers per
+// component and the components every refused transform shares (pluto does
+// not log what this host accepts), e.g. "the peer offers encryption 3DES_CBC,
+// integrity HMAC_MD5/HMAC_SHA1, DH group MODP1024; every refused transform
+// has DH group MODP1024". Empty when none parses.
+std::string describe_refused(const std::vector<std::string>& transforms);
+
 // One transform in swanctl / ipsec.conf syntax (AES_CBC_128 -> aes128,
 // HMAC_SHA2_256_128 -> sha256, MODP_2048 -> modp2048); empty when unknown.
 std::string keyword_of(std::string_view transform);

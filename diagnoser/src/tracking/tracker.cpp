@@ -207,6 +207,21 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
     a = lookup(by_remote_, remote);
     if (conflicts(a)) a = nullptr;
   }
+  // pluto answers a first message it refuses without a state: "packet from
+  // PEER:PORT: sending notification NO_PROPOSAL_CHOSEN ..." right after the
+  // state's own lines, which need not name the peer ("site1" #1: no
+  // acceptable Oakley Transform). Such a line belongs to that state, if the
+  // state has just failed (a busy log's other states go on).
+  if (!a && !only_context && !remote.empty() && sa_key.empty() && pluto_key.empty() && info.thread < 0) {
+    auto it = open_.find(latest_);
+    Attempt* last = it != open_.end() ? it->second.get() : nullptr;
+    // the next record or two after the state's last line (not a line later
+    // in a busy log, whose state would name its peer anyway)
+    const bool close_by = last && records_ <= last->last_hit_counter + 2;
+    if (last && close_by && last->failed && last->terminal && last->remote.empty() && last->pluto_state > 0 &&
+        last->dialect == Dialect::pluto)
+      a = last;
+  }
   if (!a && info.thread >= 0 && (sa_key.empty() || !keyed_by_prefix)) {
     auto it = by_thread_.find(info.thread);
     if (it != by_thread_.end()) {

@@ -132,6 +132,26 @@ std::string deciding_lines(const Catalogue& catalogue, const Diagnosis& d) {
   return out;
 }
 
+// pluto logs each phase 1 transform it refuses, never what it accepts: the
+// summary says what the peer offers per component and what every refused
+// transform shares (the likely culprit, e.g. a DH group not compiled in).
+void describe_refused_transforms(const Catalogue& catalogue, const Attempt& attempt, Diagnosis& d) {
+  if (d.fault != "ike_proposal_mismatch") return;
+  const int pattern = catalogue.find_pattern("p_oakley_refused");
+  if (pattern < 0) return;
+  std::vector<std::string> refused;
+  for (const auto& hit : attempt.hits)
+    if (hit.pattern == pattern)
+      if (const std::string* r = capture_of(hit, "refused")) refused.push_back(*r);
+  if (refused.size() < 2) return;  // one refused transform: the rule's summary quotes it
+  std::string text = describe_refused(refused);
+  if (text.empty()) return;
+  const int total = attempt.count(pattern);
+  if (total > static_cast<int>(refused.size()))
+    text += " (the first " + std::to_string(refused.size()) + " of " + std::to_string(total) + " refused transforms)";
+  d.summary += "; " + text;
+}
+
 // An attempt whose start the log does not hold is an excerpt: say what a
 // longer log would add.
 void note_excerpt(const Attempt& attempt, Diagnosis& d) {
@@ -274,6 +294,7 @@ Diagnosis decide(const Catalogue& catalogue, const Attempt& attempt, const std::
   }
   for (size_t i : evidence) d.evidence.push_back({file, attempt.hits[i].line, attempt.hits[i].text});
   compare_by_meaning(catalogue, attempt, d);
+  describe_refused_transforms(catalogue, attempt, d);
   note_excerpt(attempt, d);
   return d;
 }

@@ -71,6 +71,30 @@ TEST(Proposals, OnlyTheDhGroupIsPfsInRealReplayLogs) {
       << ds.front().summary;
 }
 
+// pluto's refused transforms of a real log (tests/data/real/202: libreswan
+// 3.x refusing an L2TP client's 3DES/MODP1024 offers): the lines' bracketed
+// part, read from the file.
+std::vector<std::string> refused_in(const std::string& log) {
+  std::vector<std::string> out;
+  for (const auto& line : lines_of(read_file(kData / "real" / log))) {
+    auto open = line.find("Oakley Transform [");
+    auto close = line.find("] refused");
+    if (open != std::string::npos && close != std::string::npos)
+      out.push_back(line.substr(open + 18, close - open - 18));
+  }
+  return out;
+}
+
+TEST(Proposals, PlutoRefusedTransformsNameWhatThePeerOffersAndShares) {
+  const auto refused = refused_in("202_ike_proposal_mismatch/log.txt");
+  ASSERT_EQ(refused.size(), 2u);
+  EXPECT_EQ(describe_refused(refused),
+            "the peer offers encryption 3DES_CBC, integrity HMAC_MD5/HMAC_SHA1, DH group MODP1024; every refused "
+            "transform has encryption 3DES_CBC and DH group MODP1024");
+  EXPECT_EQ(describe_refused({refused[0]}), "the peer offers encryption 3DES_CBC, integrity HMAC_MD5, DH group MODP1024");
+  EXPECT_EQ(describe_refused({"garbage", ""}), "");
+}
+
 TEST(Proposals, UnparsableListsAreNotCompared) {
   EXPECT_FALSE(compare_proposals("", "ESP:AES_CBC_128").compared);
   EXPECT_TRUE(parse_proposals("garbage, more garbage").empty());
