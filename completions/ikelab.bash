@@ -34,24 +34,24 @@ _ikelab() {
   case $prev in
     --rules | --scenarios | --expected | --out | --scenario-dir | --expected-dir)
       _ikelab_files -d; return ;;
-    --junit | --json | --follow | --variants-file | --log)
+    --junit | --json | --follow | --variants-file | --log | --html | --journal-file | --report)
       [[ $command == diagnose && $prev == --json ]] || { _ikelab_files; return; } ;;
     --ike) COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
     --as) COMPREPLY=($(compgen -W "initiator responder" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     --initiator-daemon | --responder-daemon)
       COMPREPLY=($(compgen -W "$(ikelab list --daemons 2>/dev/null | awk 'NR > 1 { print $1 }')" -- "$cur")); return ;;
-    -j | --jobs | --settle | --idle | --stop-after | --threads | --variants | --seed | --shard | --force | --filter | --conn | --formats | --daemons)
+    -j | --jobs | --settle | --idle | --stop-after | --threads | --max-skew | --journal | --vici | --variants | --seed | --shard | --force | --filter | --conn | --formats | --daemons)
       return ;;
   esac
   local options
   case $command in
-    diagnose) options="--json --rules --follow --settle --idle --stop-after --threads --help" ;;
-    run) options="--ike -j --jobs --out --junit --json --initiator-daemon --responder-daemon --keep --keep-secrets --scenarios --expected --filter --color -q --quiet -v --verbose --help" ;;
+    diagnose) options="--json --rules --follow --journal --journal-file --vici --settle --idle --stop-after --max-skew --threads --html --help" ;;
+    run) options="--ike -j --jobs --out --junit --json --initiator-daemon --responder-daemon --keep --keep-secrets --scenarios --expected --filter --report --color -q --quiet -v --verbose --help" ;;
     list) options="--scenarios --daemons --help" ;;
     cleanup) options="--force --dry-run --help" ;;
     corpus) options="merge check --out --scenarios --ike --variants --seed --formats --daemons -j --jobs --shard --force --scenario-dir --expected-dir --variants-file --help" ;;
-    replay) options="--as --conn --out --log --json --fix --help" ;;
+    replay) options="--as --conn --out --log --json --fix --redacted-secrets --help" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options" -- "$cur"))
