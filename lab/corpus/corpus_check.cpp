@@ -127,7 +127,7 @@ int check_corpus(const fs::path& dir, const fs::path& junit, bool json) {
       for (const auto& [key, t] : by) out[key] = {{"agree", t.agree}, {"total", t.total}};
       return out;
     };
-    nlohmann::ordered_json out = {{"agree", all.agree},         {"total", all.total},
+    nlohmann::ordered_json out = {{"schema_version", 1}, {"agree", all.agree}, {"total", all.total},
                                   {"percent", percent},         {"unlabelled", unlabelled},
                                   {"by_fault", tallies(per_fault)}, {"by_format", tallies(per_format)},
                                   {"by_daemon", tallies(per_daemon)}, {"disagreements", disagreeing}};

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <vector>
 #include <string>
@@ -236,6 +237,54 @@ TEST(CliFormat, RunFormatJsonWithAnUnknownScenarioSaysSoAndPrintsNoJson) {
   Result both = run("run --json - --format table baseline");
   EXPECT_EQ(both.exit_code, 2) << both.output;
   EXPECT_NE(both.output.find("--format: table contradicts --json -"), std::string::npos) << both.output;
+}
+
+// A corpus of two lab captures, labelled as expected/ labels their cases
+// (psk_mismatch.yaml, baseline_psk.yaml: ike2 responder), and a third entry
+// whose label is wrong on purpose, so that the JSON's disagreement is checked.
+TEST(CliFormat, CorpusCheckAsJsonHasTheTablesFigures) {
+  const auto dir = scratch_dir() / "corpus";
+  std::filesystem::create_directories(dir);
+  const std::string logs = std::string(IKELAB_SOURCE_DIR) + "/tests/data/logs/";
+  std::filesystem::copy_file(logs + "psk_mismatch/ike2/responder.log", dir / "psk.log",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(logs + "baseline_psk/ike2/responder.log", dir / "baseline.log",
+                             std::filesystem::copy_options::overwrite_existing);
+  auto entry = [](const std::string& log, const std::string& scenario, const std::string& fault) {
+    return nlohmann::json{{"schema_version", 1}, {"log", log}, {"case", scenario + "/ike2/v001"}, {"scenario", scenario},
+                          {"variant", 1}, {"seed", 1}, {"ike_version", 2}, {"side", "responder"},
+                          {"daemon", "strongswan"}, {"peer_log", nullptr}, {"peer_daemon", nullptr},
+                          {"format", "charon-filelog"}, {"fault", fault},
+                          {"candidates", {fault}}, {"match", "exact"}, {"outcome", "phase1_failed"},
+                          {"log_level", "default"}, {"settings", nlohmann::json::object()}}
+        .dump();
+  };
+  {
+    std::ofstream manifest(dir / "manifest.jsonl");
+    manifest << entry("psk.log", "psk_mismatch", "psk_mismatch") << "\n"
+             << entry("baseline.log", "baseline_psk", "none") << "\n"
+             << entry("psk.log", "psk_mismatch", "ts_mismatch") << "\n";  // the wrong label
+  }
+  Result table = run_stdout("corpus check " + dir.string());
+  Result json = run_stdout("corpus check --format json " + dir.string());
+  EXPECT_EQ(table.exit_code, 1) << table.output;
+  EXPECT_EQ(json.exit_code, 1) << json.output;
+  auto parsed = nlohmann::json::parse(json.output, nullptr, false);
+  ASSERT_TRUE(parsed.is_object()) << json.output;
+  EXPECT_EQ(parsed["schema_version"], 1);
+  EXPECT_EQ(parsed["total"], 3);
+  EXPECT_EQ(parsed["agree"], 2);
+  EXPECT_EQ(parsed["by_fault"]["none"]["agree"], 1);
+  EXPECT_EQ(parsed["by_fault"]["ts_mismatch"]["agree"], 0);
+  ASSERT_EQ(parsed["disagreements"].size(), 1u) << json.output;
+  EXPECT_EQ(parsed["disagreements"][0]["log"], "psk.log");
+  EXPECT_EQ(parsed["disagreements"][0]["expected"], "ts_mismatch");
+  EXPECT_NE(table.output.find("2 of 3 labelled logs agree"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("DISAGREE psk.log: expected ts_mismatch, got " +
+                              parsed["disagreements"][0]["got"].get<std::string>()),
+            std::string::npos)
+      << table.output;
+  std::filesystem::remove_all(dir.parent_path());
 }
 
 }  // namespace
