@@ -248,7 +248,7 @@ int run(const RunArgs& args) {
   }
   if (!args.out.empty()) report += fmt::format("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
   report += fmt::format("\n{}{}", harness::format_summary(judged, wall), args.quiet ? "" : harness::format_timings(judged));
-  // With --json - standard output carries the JSON only; the report goes to standard error.
+  // With --format json (or --json -) standard output carries the JSON only; the report goes to standard error.
   // A reader that is gone (EPIPE) interrupts the run: its files are removed below.
   // Daemon output and log lines in the report reach the terminal only as visible text.
   netns::write_console(args.json_stdout ? stderr : stdout, base::visible_text(report, true));
