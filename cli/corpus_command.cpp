@@ -1,5 +1,6 @@
 // `ikelab corpus ...`: argument parsing only (lab/corpus/ does the work).
 #include "cli/commands.hpp"
+#include "cli/output_format.hpp"
 
 #include "base/data_dir.hpp"
 #include "lab/corpus/corpus_run.hpp"
@@ -69,7 +70,8 @@ void add_corpus_command(CLI::App& app, int& exit_code) {
   auto* check = cmd->add_subcommand("check", "Diagnose every log of a corpus and compare with its labels");
   check->add_option("dir", a->check_dir, "Corpus folder")->required();
   check->add_option("--junit", a->junit, "Write one JUnit test case per log to FILE");
-  check->callback([a, &exit_code] { exit_code = corpus::check_corpus(a->check_dir, a->junit); });
+  auto format = OutputFormat::add_to(check);
+  check->callback([a, format, &exit_code] { exit_code = corpus::check_corpus(a->check_dir, a->junit, format->json()); });
 
   cmd->callback([a, cmd, &exit_code] {
     if (cmd->got_subcommand("merge") || cmd->got_subcommand("check")) return;

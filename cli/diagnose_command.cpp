@@ -4,6 +4,7 @@
 
 #include "base/terminal_text.hpp"
 #include "cli/diagnose_follow.hpp"
+#include "cli/output_format.hpp"
 #include "cli/diagnose_journal.hpp"
 #include "cli/diagnose_vici.hpp"
 #include "ikelab/diagnoser.hpp"
@@ -240,7 +241,8 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
   cmd->add_option("logs", opts->logs,
                   "LOG...: files or directories, - for standard input; rotated parts of one log are joined oldest "
                   "first; two logs are the two peers' (paired where their attempts match)");
-  cmd->add_flag("--json", opts->json, "machine-readable output (the contract in docs/json.md)");
+  cmd->add_flag("--json", opts->json, "machine-readable output (the contract in docs/json.md); the same as --format json");
+  auto format = OutputFormat::add_to(cmd);
   cmd->add_option("--rules", opts->rules, "rule catalogue folder (default: $IKELAB_DATA_DIR/rules, else the installed share/ikelab/rules, else the source tree)");
   cmd->add_option("--follow", opts->follow,
                   "FILE or -: follow a growing log like tail -F (renames, truncation, a file not there yet, pipes); "
@@ -266,10 +268,11 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
                   "N: scan with N threads (default 0: one per core); the output is the same for every N");
   cmd->add_option("--html", opts->html,
                   "FILE: also write a self-contained HTML report (a sequence diagram per attempt, evidence linked to the log)");
-  cmd->callback([opts, journal, &exit_code]() {
+  cmd->callback([opts, journal, format, &exit_code]() {
+    const bool json = format->json(opts->json);
     diag::set_scan_threads(opts->threads);
     Style style;
-    style.on = !opts->json && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+    style.on = !json && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
     const bool use_journal = journal->count() > 0 || !opts->journal_file.empty();
     const int live_sources = !opts->follow.empty() + use_journal + !opts->vici.empty();
     if (live_sources + !opts->logs.empty() != 1) {
@@ -288,14 +291,14 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
     FollowOptions follow{opts->settle, opts->idle, opts->stop_after};
     if (use_journal) {
       const std::string name = opts->journal_file.empty() ? "journal" : opts->journal_file;
-      exit_code = diagnose_live(name, catalogue, opts->json, style, follow,
+      exit_code = diagnose_live(name, catalogue, json, style, follow,
                                 [&](const Feed& feed, const std::function<void()>& tick) {
                                   return follow_journal(opts->journal_unit, opts->journal_file, follow, feed, tick);
                                 });
       return;
     }
     if (!opts->vici.empty()) {
-      exit_code = diagnose_live(opts->vici, catalogue, opts->json, style, follow,
+      exit_code = diagnose_live(opts->vici, catalogue, json, style, follow,
                                 [&](const Feed& feed, const std::function<void()>& tick) {
                                   return follow_vici(opts->vici, follow, feed, tick);
                                 });
@@ -313,7 +316,7 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
       }
     }
     if (!opts->follow.empty()) {
-      exit_code = diagnose_live(opts->follow, catalogue, opts->json, style, follow,
+      exit_code = diagnose_live(opts->follow, catalogue, json, style, follow,
                                 [&](const Feed& feed, const std::function<void()>& tick) {
                                   return follow_file(opts->follow, follow, feed, tick);
                                 });
@@ -333,10 +336,10 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
       diag::LiveSettings live;
       live.settle_seconds = opts->settle;
       live.idle_seconds = opts->idle;
-      exit_code = diagnose_one_streamed(plan.logs[0], *catalogue, opts->json, style, live);
+      exit_code = diagnose_one_streamed(plan.logs[0], *catalogue, json, style, live);
       return;
     }
-    exit_code = diagnose_many(paths, *catalogue, opts->json, style, opts->max_skew);
+    exit_code = diagnose_many(paths, *catalogue, json, style, opts->max_skew);
   });
 }
 

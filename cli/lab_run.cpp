@@ -1,6 +1,7 @@
 #include "cli/lab_run.hpp"
 
 #include "cli/console_style.hpp"
+#include "cli/output_format.hpp"
 
 #include "lab/daemons/daemon_builds.hpp"
 #include "lab/run/case_check.hpp"
@@ -21,6 +22,7 @@
 #include "netns/lab_state.hpp"
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -45,7 +47,8 @@ struct RunArgs {
   int jobs = 0;
   std::string out;
   std::string junit;
-  std::string json;
+  std::string json;    // --json FILE; - for standard output
+  bool json_stdout = false;  // --format json (or --json -)
   std::string report;  // --report DIR: DIR/index.html (and the artefacts, unless --out)
   bool keep = false;
   bool keep_secrets = false;
@@ -245,15 +248,15 @@ int run(const RunArgs& args) {
   }
   if (!args.out.empty()) report += fmt::format("\nlogs, configs, list-sas and pcaps: {}\n", options.out_dir->string());
   report += fmt::format("\n{}{}", harness::format_summary(judged, wall), args.quiet ? "" : harness::format_timings(judged));
-  // With --json - standard output carries the JSON only; the report goes to standard error.
+  // With --format json (or --json -) standard output carries the JSON only; the report goes to standard error.
   // A reader that is gone (EPIPE) interrupts the run: its files are removed below.
   // Daemon output and log lines in the report reach the terminal only as visible text.
-  netns::write_console(args.json == "-" ? stderr : stdout, base::visible_text(report, true));
+  netns::write_console(args.json_stdout ? stderr : stdout, base::visible_text(report, true));
   harness::RunSummary summary{wall, options.jobs, cases.size()};
   try {
     if (!args.junit.empty()) harness::write_text_file(args.junit, harness::junit_xml(checked, summary));
-    if (args.json == "-") netns::write_console(stdout, harness::json_summary(checked, summary));
-    else if (!args.json.empty()) harness::write_text_file(args.json, harness::json_summary(checked, summary));
+    if (args.json_stdout) netns::write_console(stdout, harness::json_summary(checked, summary));
+    if (!args.json.empty() && args.json != "-") harness::write_text_file(args.json, harness::json_summary(checked, summary));
   } catch (const std::exception& e) {
     fmt::print(stderr, "ikelab run: {}\n", base::visible_text(e.what()));
   }
@@ -264,7 +267,7 @@ int run(const RunArgs& args) {
     try {
       auto file = harness::write_html_report(args.report, checked, info,
                                              fmt::format("{} case(s) in {:.1f} s, -j {}", cases.size(), wall, options.jobs));
-      netns::write_console(stdout, fmt::format("HTML report: {}\n", file.string()));
+      netns::write_console(args.json_stdout ? stderr : stdout, fmt::format("HTML report: {}\n", file.string()));
     } catch (const std::exception& e) {
       fmt::print(stderr, "ikelab run: --report {}: {}\n", args.report, e.what());
       report_failed = true;
@@ -284,7 +287,22 @@ int run(const RunArgs& args) {
   return all_passed ? 0 : 1;
 }
 
-int list_daemons() {
+int list_daemons(bool json) {
+  if (json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& build : harness::daemon_builds()) {
+      const auto missing = build.missing();
+      nlohmann::ordered_json item = {{"daemon", build.name},
+                             {"implementation", build.implementation == harness::Implementation::strongswan ? "strongswan" : "libreswan"},
+                             {"version", build.version},
+                             {"installed", missing.empty()}};
+      if (missing.empty()) item["where"] = build.location();
+      else item["missing"] = missing;
+      out.push_back(std::move(item));
+    }
+    fmt::print("{}\n", out.dump(2));
+    return 0;
+  }
   size_t width = 6;
   for (const auto& build : harness::daemon_builds()) width = std::max(width, build.name.size());
   fmt::print("{:<{}}  {:<9}  {}\n", "daemon", width, "installed", "where");
@@ -296,13 +314,21 @@ int list_daemons() {
   return 0;
 }
 
-int list(const std::string& scenarios_dir) {
+int list(const std::string& scenarios_dir, bool json) {
   std::vector<harness::Scenario> scenarios;
   try {
     scenarios = harness::load_scenario_folder(base::data_path(base::DataKind::scenarios, scenarios_dir));
   } catch (const std::exception& e) {
     fmt::print(stderr, "ikelab list: {}\n", base::visible_text(e.what()));
     return 2;
+  }
+  if (json) {
+    // nlohmann escapes control characters itself; the parser refuses them in a description anyway.
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& s : scenarios)
+      out.push_back({{"scenario", s.name}, {"ike_versions", s.ike_versions}, {"description", s.description}});
+    fmt::print("{}\n", out.dump(2));
+    return 0;
   }
   size_t width = 8;
   for (const auto& s : scenarios) width = std::max(width, s.name.size());
@@ -329,6 +355,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", args->out, "Keep each case's logs, configs, list-sas and pcap under DIR/<scenario>/ike<N>/");
   cmd->add_option("--junit", args->junit, "Write the results as JUnit XML to FILE");
   cmd->add_option("--json", args->json, "Write a machine-readable summary (JSON) to FILE; - for standard output");
+  auto format = OutputFormat::add_to(cmd);
   auto* quiet = cmd->add_flag("-q,--quiet", args->quiet, "Show only failed cases and the summary");
   cmd->add_flag("-v,--verbose", args->verbose, "Show each case's outcome, seconds and why it failed as it ends")->excludes(quiet);
   cmd->add_option("--color", args->color, "Colour the progress: auto (a terminal, unless NO_COLOR is set), always, never")
@@ -347,7 +374,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--expected", args->expected_dir,
                   "Expected-outcome folder (default: $IKELAB_DATA_DIR/expected, else the installed share/ikelab/expected, "
                   "else the source tree)");
-  cmd->callback([args, &exit_code] { exit_code = run(*args); });
+  cmd->callback([args, format, &exit_code] {
+    // With JSON on standard output the table and the progress go to standard error.
+    args->json_stdout = format->json(args->json == "-", "--json -");
+    exit_code = run(*args);
+  });
 }
 
 void add_list_command(CLI::App& app, int& exit_code) {
@@ -356,7 +387,11 @@ void add_list_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("list", "List the lab scenarios with their descriptions");
   cmd->add_option("--scenarios", *dir, kScenariosHelp);
   cmd->add_flag("--daemons", *daemons, "List the daemon builds the lab can run instead, and whether each is installed");
-  cmd->callback([dir, daemons, &exit_code] { exit_code = *daemons ? list_daemons() : list(*dir); });
+  auto format = OutputFormat::add_to(cmd);
+  cmd->callback([dir, daemons, format, &exit_code] {
+    const bool json = format->json();
+    exit_code = *daemons ? list_daemons(json) : list(*dir, json);
+  });
 }
 
 }  // namespace ikelab::cli

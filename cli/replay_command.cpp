@@ -1,6 +1,7 @@
 // `ikelab replay`: argument parsing only (lab/replay/replay_command.hpp does the work).
 
 #include "cli/commands.hpp"
+#include "cli/output_format.hpp"
 
 #include <memory>
 
@@ -17,11 +18,15 @@ void add_replay_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--conn", args->conn, "The connection to replay when the file has several");
   cmd->add_option("--out", args->out, "Keep configs, logs and pcap in DIR");
   cmd->add_option("--log", args->customer_log, "The customer's own log: diagnose it and say whether the lab reproduced its fault");
-  cmd->add_flag("--json", args->json, "Print JSON");
+  cmd->add_flag("--json", args->json, "Print JSON (the same as --format json)");
+  auto format = OutputFormat::add_to(cmd);
   cmd->add_flag("--redacted-secrets", args->redacted_secrets,
                "The configs' PSKs are redacted: replace each distinct one by a lab stand-in (equal ones stay equal)");
   cmd->add_flag("--fix", args->fix, "Apply the diagnosis's fix to a copy of the config, rerun, show the changed lines");
-  cmd->callback([args, &exit_code] { exit_code = replay::replay_command(*args); });
+  cmd->callback([args, format, &exit_code] {
+    args->json = format->json(args->json);
+    exit_code = replay::replay_command(*args);
+  });
 }
 
 }  // namespace ikelab::cli

@@ -39,6 +39,7 @@ _ikelab() {
     --ike) COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
     --as) COMPREPLY=($(compgen -W "initiator responder" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+    --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
     --initiator-daemon | --responder-daemon)
       COMPREPLY=($(compgen -W "$(ikelab list --daemons 2>/dev/null | awk 'NR > 1 { print $1 }')" -- "$cur")); return ;;
     -j | --jobs | --settle | --idle | --stop-after | --threads | --max-skew | --journal | --vici | --variants | --seed | --shard | --force | --filter | --conn | --formats | --daemons)
@@ -46,12 +47,12 @@ _ikelab() {
   esac
   local options
   case $command in
-    diagnose) options="--json --rules --follow --journal --journal-file --vici --settle --idle --stop-after --max-skew --threads --html --help" ;;
-    run) options="--ike -j --jobs --out --junit --json --initiator-daemon --responder-daemon --keep --keep-secrets --scenarios --expected --filter --report --color -q --quiet -v --verbose --help" ;;
-    list) options="--scenarios --daemons --help" ;;
+    diagnose) options="--json --rules --follow --journal --journal-file --vici --settle --idle --stop-after --max-skew --threads --html --format --help" ;;
+    run) options="--ike -j --jobs --out --junit --json --initiator-daemon --responder-daemon --keep --keep-secrets --scenarios --expected --filter --report --color --format -q --quiet -v --verbose --help" ;;
+    list) options="--scenarios --daemons --format --help" ;;
     cleanup) options="--force --dry-run --help" ;;
-    corpus) options="merge check --out --scenarios --ike --variants --seed --formats --daemons -j --jobs --shard --force --scenario-dir --expected-dir --variants-file --help" ;;
-    replay) options="--as --conn --out --log --json --fix --redacted-secrets --help" ;;
+    corpus) options="merge check --out --scenarios --ike --variants --seed --formats --daemons -j --jobs --shard --force --scenario-dir --expected-dir --variants-file --junit --format --help" ;;
+    replay) options="--as --conn --out --log --json --format --fix --redacted-secrets --help" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options" -- "$cur"))

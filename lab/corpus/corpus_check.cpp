@@ -7,6 +7,7 @@
 #include "lab/corpus/manifest.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <map>
@@ -47,7 +48,7 @@ void print_table(const char* title, const std::map<std::string, Tally>& tallies)
 
 }  // namespace
 
-int check_corpus(const fs::path& dir, const fs::path& junit) {
+int check_corpus(const fs::path& dir, const fs::path& junit, bool json) {
   std::vector<ManifestEntry> entries;
   try {
     std::ifstream in(dir / "manifest.jsonl");
@@ -77,6 +78,7 @@ int check_corpus(const fs::path& dir, const fs::path& junit) {
   Tally all;
   size_t unlabelled = 0;
   std::vector<std::string> disagreements;
+  nlohmann::ordered_json disagreeing = nlohmann::ordered_json::array();  // --format json
   std::string testcases;
   for (const auto& e : entries) {
     if (e.match == "unlabelled") {
@@ -112,18 +114,33 @@ int check_corpus(const fs::path& dir, const fs::path& junit) {
     if (!agree) {
       failure = fmt::format("expected {}, got {}", want, got);
       disagreements.push_back(fmt::format("{}: {}", e.log, failure));
+      disagreeing.push_back({{"log", e.log}, {"expected", want}, {"got", got}});
     }
     testcases += fmt::format("  <testcase classname=\"corpus.{}\" name=\"{}\">{}</testcase>\n", xml_escape(e.fault),
                              xml_escape(e.log),
                              agree ? "" : fmt::format("<failure message=\"{}\"/>", xml_escape(failure)));
   }
-  print_table("fault", per_fault);
-  print_table("format", per_format);
-  print_table("daemon", per_daemon);
-  for (const auto& d : disagreements) fmt::print("DISAGREE {}\n", d);
   const double percent = all.total ? 100.0 * static_cast<double>(all.agree) / static_cast<double>(all.total) : 0.0;
-  fmt::print("{}{} of {} labelled logs agree with their labels ({:.1f}%){}\n", disagreements.empty() ? "" : "\n", all.agree,
-             all.total, percent, unlabelled ? fmt::format("; {} unlabelled logs not checked", unlabelled) : "");
+  if (json) {
+    auto tallies = [](const std::map<std::string, Tally>& by) {
+      nlohmann::ordered_json out = nlohmann::ordered_json::object();
+      for (const auto& [key, t] : by) out[key] = {{"agree", t.agree}, {"total", t.total}};
+      return out;
+    };
+    nlohmann::ordered_json out = {{"schema_version", 1}, {"agree", all.agree}, {"total", all.total},
+                                  {"percent", percent},         {"unlabelled", unlabelled},
+                                  {"by_fault", tallies(per_fault)}, {"by_format", tallies(per_format)},
+                                  {"by_daemon", tallies(per_daemon)}, {"disagreements", disagreeing}};
+    fmt::print("{}\n", out.dump(2));
+  } else {
+    print_table("fault", per_fault);
+    print_table("format", per_format);
+    print_table("daemon", per_daemon);
+    for (const auto& d : disagreements) fmt::print("DISAGREE {}\n", d);
+    fmt::print("{}{} of {} labelled logs agree with their labels ({:.1f}%){}\n", disagreements.empty() ? "" : "\n",
+               all.agree, all.total, percent,
+               unlabelled ? fmt::format("; {} unlabelled logs not checked", unlabelled) : "");
+  }
   if (!junit.empty()) {
     try {
       harness::write_text_file(

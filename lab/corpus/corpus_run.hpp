@@ -59,7 +59,8 @@ int run_corpus(const CorpusOptions& options);
 // and parts of other arguments. Returns the exit status.
 int merge_corpora(const std::filesystem::path& out, const std::vector<std::filesystem::path>& parts);
 
-// `ikelab corpus check DIR`: diagnoses every log, prints agreement with the labels.
-int check_corpus(const std::filesystem::path& dir, const std::filesystem::path& junit);
+// `ikelab corpus check DIR`: diagnoses every log, prints agreement with the
+// labels (as tables, or with `json` as one JSON object: docs/json.md).
+int check_corpus(const std::filesystem::path& dir, const std::filesystem::path& junit, bool json = false);
 
 }  // namespace ikelab::corpus

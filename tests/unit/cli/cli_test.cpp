@@ -3,6 +3,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +19,17 @@ struct Result {
 
 Result run(const std::string& args) {
   std::string command = std::string(IKELAB_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  int status = pclose(pipe);
+  return {WEXITSTATUS(status), output};
+}
+
+// Standard output only (standard error dropped): what a program reading the JSON gets.
+Result run_stdout(const std::string& args) {
+  std::string command = std::string(IKELAB_BINARY) + " " + args + " 2>/dev/null";
   FILE* pipe = popen(command.c_str(), "r");
   std::string output;
   char buffer[4096];
@@ -127,6 +141,149 @@ TEST(Cli, ListShowsATerminalEscapeInAScenarioFileNameVisibly) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_EQ(r.output.find('\x1b'), std::string::npos) << "a raw escape reached the terminal";
   EXPECT_NE(r.output.find("bad" + shown_escape), std::string::npos) << r.output;
+  std::filesystem::remove_all(dir.parent_path());
+}
+
+// --format table|json: one option, the same values and the same refusal in
+// every subcommand that prints results.
+TEST(CliFormat, EverySubcommandRefusesAnUnknownFormatNamingIt) {
+  const std::string log = std::string(IKELAB_SOURCE_DIR) + "/tests/data/logs/psk_mismatch/ike2/responder.log";
+  for (const std::string& command : {std::string("list"), std::string("list --daemons"), "diagnose " + log,
+                                     std::string("run baseline"), "replay " + log, std::string("corpus check /nonexistent")}) {
+    Result r = run(command + " --format yaml");
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.output;
+    EXPECT_NE(r.output.find("--format: 'yaml' is not an output format (use table or json)"), std::string::npos)
+        << command << ": " << r.output;
+  }
+}
+
+std::vector<std::string> first_column(const std::string& table) {
+  std::vector<std::string> names;
+  std::istringstream lines(table);
+  std::string line;
+  std::getline(lines, line);  // the header
+  while (std::getline(lines, line)) names.push_back(line.substr(0, line.find(' ')));
+  return names;
+}
+
+TEST(CliFormat, ListAsJsonHasEveryScenarioOfTheTable) {
+  const std::string dir = std::string(IKELAB_SOURCE_DIR) + "/scenarios";
+  Result table = run_stdout("list --scenarios " + dir);
+  Result json = run_stdout("list --format json --scenarios " + dir);
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  auto parsed = nlohmann::json::parse(json.output, nullptr, false);
+  ASSERT_TRUE(parsed.is_array()) << json.output;
+  std::vector<std::string> names;
+  for (const auto& s : parsed) {
+    ASSERT_TRUE(s["scenario"].is_string()) << s.dump();
+    ASSERT_TRUE(s["description"].is_string()) << s.dump();
+    ASSERT_TRUE(s["ike_versions"].is_array() && !s["ike_versions"].empty()) << s.dump();
+    for (const auto& v : s["ike_versions"]) EXPECT_TRUE(v == 1 || v == 2) << s.dump();
+    names.push_back(s["scenario"]);
+  }
+  EXPECT_EQ(names, first_column(table.output));
+  EXPECT_GT(names.size(), 10u);
+}
+
+TEST(CliFormat, ListDaemonsAsJsonSaysWhetherEachBuildIsInstalled) {
+  Result table = run_stdout("list --daemons");
+  Result json = run_stdout("list --daemons --format json");
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  auto parsed = nlohmann::json::parse(json.output, nullptr, false);
+  ASSERT_TRUE(parsed.is_array()) << json.output;
+  std::vector<std::string> names;
+  std::istringstream lines(table.output);
+  std::string line;
+  std::getline(lines, line);
+  for (const auto& b : parsed) {
+    ASSERT_TRUE(b["daemon"].is_string()) << b.dump();
+    ASSERT_TRUE(b["installed"].is_boolean()) << b.dump();
+    // An installed build says where, a missing one what is missing; the table says the same.
+    EXPECT_TRUE(b["installed"] ? b.contains("where") : b.contains("missing")) << b.dump();
+    ASSERT_TRUE(std::getline(lines, line));
+    EXPECT_EQ(line.substr(0, line.find(' ')), b["daemon"]);
+    EXPECT_NE(line.find(b["installed"] ? "  yes  " : "  no  "), std::string::npos) << line;
+    names.push_back(b["daemon"]);
+  }
+  EXPECT_EQ(names, first_column(table.output));
+}
+
+TEST(CliFormat, DiagnoseFormatJsonIsTheJsonFlag) {
+  const std::string log = std::string(IKELAB_SOURCE_DIR) + "/tests/data/logs/psk_mismatch/ike2/responder.log";
+  Result flag = run_stdout("diagnose --json " + log);
+  Result format = run_stdout("diagnose --format json " + log);
+  EXPECT_EQ(format.exit_code, flag.exit_code);
+  auto a = nlohmann::json::parse(flag.output, nullptr, false);
+  auto b = nlohmann::json::parse(format.output, nullptr, false);
+  ASSERT_FALSE(b.is_discarded()) << format.output;
+  EXPECT_EQ(a, b);
+  // The default is the table, and asking for both is a contradiction, not a guess.
+  Result table = run_stdout("diagnose --format table " + log);
+  EXPECT_TRUE(nlohmann::json::parse(table.output, nullptr, false).is_discarded()) << table.output;
+  EXPECT_EQ(table.output, run_stdout("diagnose " + log).output);
+  Result both = run("diagnose --json --format table " + log);
+  EXPECT_EQ(both.exit_code, 2) << both.output;
+  EXPECT_NE(both.output.find("--format: table contradicts --json"), std::string::npos) << both.output;
+}
+
+// Without root, run only checks its options and scenario names: both before anything starts.
+TEST(CliFormat, RunFormatJsonWithAnUnknownScenarioSaysSoAndPrintsNoJson) {
+  Result out = run_stdout("run --format json no_such_scenario_xyz");
+  EXPECT_EQ(out.exit_code, 2);
+  EXPECT_EQ(out.output, "");  // nothing on standard output a JSON reader would take for a result
+  Result all = run("run --format json no_such_scenario_xyz");
+  EXPECT_NE(all.output.find("no scenario named 'no_such_scenario_xyz'"), std::string::npos) << all.output;
+  Result both = run("run --json - --format table baseline");
+  EXPECT_EQ(both.exit_code, 2) << both.output;
+  EXPECT_NE(both.output.find("--format: table contradicts --json -"), std::string::npos) << both.output;
+}
+
+// A corpus of two lab captures, labelled as expected/ labels their cases
+// (psk_mismatch.yaml, baseline_psk.yaml: ike2 responder), and a third entry
+// whose label is wrong on purpose, so that the JSON's disagreement is checked.
+TEST(CliFormat, CorpusCheckAsJsonHasTheTablesFigures) {
+  const auto dir = scratch_dir() / "corpus";
+  std::filesystem::create_directories(dir);
+  const std::string logs = std::string(IKELAB_SOURCE_DIR) + "/tests/data/logs/";
+  std::filesystem::copy_file(logs + "psk_mismatch/ike2/responder.log", dir / "psk.log",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(logs + "baseline_psk/ike2/responder.log", dir / "baseline.log",
+                             std::filesystem::copy_options::overwrite_existing);
+  auto entry = [](const std::string& log, const std::string& scenario, const std::string& fault) {
+    return nlohmann::json{{"schema_version", 1}, {"log", log}, {"case", scenario + "/ike2/v001"}, {"scenario", scenario},
+                          {"variant", 1}, {"seed", 1}, {"ike_version", 2}, {"side", "responder"},
+                          {"daemon", "strongswan"}, {"peer_log", nullptr}, {"peer_daemon", nullptr},
+                          {"format", "charon-filelog"}, {"fault", fault},
+                          {"candidates", {fault}}, {"match", "exact"}, {"outcome", "phase1_failed"},
+                          {"log_level", "default"}, {"settings", nlohmann::json::object()}}
+        .dump();
+  };
+  {
+    std::ofstream manifest(dir / "manifest.jsonl");
+    manifest << entry("psk.log", "psk_mismatch", "psk_mismatch") << "\n"
+             << entry("baseline.log", "baseline_psk", "none") << "\n"
+             << entry("psk.log", "psk_mismatch", "ts_mismatch") << "\n";  // the wrong label
+  }
+  Result table = run_stdout("corpus check " + dir.string());
+  Result json = run_stdout("corpus check --format json " + dir.string());
+  EXPECT_EQ(table.exit_code, 1) << table.output;
+  EXPECT_EQ(json.exit_code, 1) << json.output;
+  auto parsed = nlohmann::json::parse(json.output, nullptr, false);
+  ASSERT_TRUE(parsed.is_object()) << json.output;
+  EXPECT_EQ(parsed["schema_version"], 1);
+  EXPECT_EQ(parsed["total"], 3);
+  EXPECT_EQ(parsed["agree"], 2);
+  EXPECT_EQ(parsed["by_fault"]["none"]["agree"], 1);
+  EXPECT_EQ(parsed["by_fault"]["ts_mismatch"]["agree"], 0);
+  ASSERT_EQ(parsed["disagreements"].size(), 1u) << json.output;
+  EXPECT_EQ(parsed["disagreements"][0]["log"], "psk.log");
+  EXPECT_EQ(parsed["disagreements"][0]["expected"], "ts_mismatch");
+  EXPECT_NE(table.output.find("2 of 3 labelled logs agree"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("DISAGREE psk.log: expected ts_mismatch, got " +
+                              parsed["disagreements"][0]["got"].get<std::string>()),
+            std::string::npos)
+      << table.output;
   std::filesystem::remove_all(dir.parent_path());
 }
 
