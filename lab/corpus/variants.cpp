@@ -385,8 +385,8 @@ bool draw_identities(Drawer& d, const DimensionModes& modes, const std::string& 
   nlohmann::json wrong_id = d.identity(wrong_type, "client", fmt::format("192.0.2.{}", d.rng.between(10, 90)));
   if (wrong_id["value"] == init_id["value"]) wrong_id["value"] = "wrong-" + init_id["value"].get<std::string>();
   const std::string idm = mode_of(modes, "identities");
-  const bool ids_possible = d.both_charon() && d.host_psk(s.initiator) && d.host_psk(s.responder) &&
-                            s.user_auth != harness::UserAuth::eap;
+  const bool ids_possible =
+      d.both_charon() && d.host_psk(s.initiator) && d.host_psk(s.responder) && s.user_auth != harness::UserAuth::eap;
   const bool ids_touched = sets_any(scenario.initiator, true, false, false, false, false) ||
                            sets_any(scenario.responder, true, false, false, false, false);
   if (!idm.empty() && ids_possible && (idm != "shared" || !ids_touched)) {
@@ -450,7 +450,8 @@ bool draw_proposals(Drawer& d, const DimensionModes& modes, const std::string& d
   const auto& initiator = m == "disjoint" ? initiator_disjoint : responder;
   (ike ? s.initiator.ike_proposals : s.initiator.esp_proposals) = initiator;
   (ike ? s.responder.ike_proposals : s.responder.esp_proposals) = responder;
-  out[dimension] = {{"initiator", initiator}, {"responder", responder},
+  out[dimension] = {{"initiator", initiator},
+                    {"responder", responder},
                     {"kinds", m == "disjoint" ? nlohmann::json{kind_b, kind_a} : nlohmann::json{kind_a}}};
   return true;
 }

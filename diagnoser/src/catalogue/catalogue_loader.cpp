@@ -279,8 +279,9 @@ void load_rule_lists(const std::string& file, const YAML::Node& node, PendingRul
 // the defaults) and its require and absent lists, resolved later.
 PendingRule load_rule(const std::string& file, const YAML::Node& node, const std::string& fault, int phase,
                       const std::string& fix, const std::vector<int>& defined) {
-  check_keys(file, node, {"id", "role", "ike_version", "dialect", "phase", "require", "absent", "confidence",
-                          "summary", "fix", "candidates", "priority", "same", "unproven"});
+  check_keys(file, node,
+             {"id", "role", "ike_version", "dialect", "phase", "require", "absent", "confidence", "summary", "fix",
+              "candidates", "priority", "same", "unproven"});
   PendingRule pr;
   Rule& r = pr.rule;
   r.fault = fault;
@@ -313,8 +314,10 @@ int parse_phase(const std::string& file, const YAML::Node& root) {
   int phase = 0;
   if (root["phase"]) {
     auto text = scalar(file, root["phase"], "phase");
-    if (text == "1" || text == "2") phase = text[0] - '0';
-    else if (text != "0" && text != "-") fail(file, root["phase"], "phase must be 1, 2 or 0");
+    if (text == "1" || text == "2")
+      phase = text[0] - '0';
+    else if (text != "0" && text != "-")
+      fail(file, root["phase"], "phase must be 1, 2 or 0");
   }
   return phase;
 }
@@ -419,10 +422,12 @@ void check_candidate_data(const std::filesystem::path& dir, const Catalogue& cat
   for (const auto* data : {&cat.frequency})
     for (const auto& [id, n] : *data)
       if (id != "none" && !cat.fault_phase.count(id))
-        throw RuleError(fmt::format("{}: _candidates.yaml: frequency names '{}', which no rule file defines", dir.string(), id));
+        throw RuleError(
+            fmt::format("{}: _candidates.yaml: frequency names '{}', which no rule file defines", dir.string(), id));
   for (const auto& [id, text] : cat.peer_line)
     if (!cat.fault_phase.count(id))
-      throw RuleError(fmt::format("{}: _candidates.yaml: peer_line names '{}', which no rule file defines", dir.string(), id));
+      throw RuleError(
+          fmt::format("{}: _candidates.yaml: peer_line names '{}', which no rule file defines", dir.string(), id));
 }
 
 void compile_database(Catalogue& cat) {

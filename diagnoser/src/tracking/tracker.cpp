@@ -182,8 +182,7 @@ void Tracker::borrow_packet_peer(const LineInfo& info, RecordKeys& keys) const {
   // A line without keys on a thread that just received a packet from a peer
   // belongs to that peer's attempt.
   const bool only_context_line = keys.only_context;
-  if (!only_context_line && keys.sa_key.empty() && keys.pluto_key.empty() && keys.remote.empty() &&
-      info.thread >= 0) {
+  if (!only_context_line && keys.sa_key.empty() && keys.pluto_key.empty() && keys.remote.empty() && info.thread >= 0) {
     auto it = thread_pair_.find(info.thread);
     if (it != thread_pair_.end() && !it->second.remote.empty() && !by_thread_.count(info.thread)) {
       keys.remote = it->second.remote;
@@ -255,8 +254,10 @@ void Tracker::on_context_line(Attempt* a, const LineInfo& info, std::string_view
   if (info.thread < 0) unthreaded_packet_ = peer;
   if (info.thread >= 0) {
     thread_pair_[info.thread] = std::move(peer);
-    if (a) by_thread_[info.thread] = a->seq;
-    else by_thread_.erase(info.thread);
+    if (a)
+      by_thread_[info.thread] = a->seq;
+    else
+      by_thread_.erase(info.thread);
   }
 }
 
@@ -299,8 +300,7 @@ void Tracker::note_line_packets(Attempt& a, const LineInfo& info, std::string_vi
 
 // The attempt takes the line's IKE_SA, pluto connection and name, and the
 // indexes point to it.
-void Tracker::bind_names(Attempt& a, const LineInfo& info, const std::vector<Match>& matches,
-                         const RecordKeys& keys) {
+void Tracker::bind_names(Attempt& a, const LineInfo& info, const std::vector<Match>& matches, const RecordKeys& keys) {
   if (!keys.sa_key.empty()) {
     if (a.sa_key.empty()) a.sa_key = keys.sa_key;
     by_sa_[keys.sa_key] = a.seq;
