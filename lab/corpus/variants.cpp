@@ -341,6 +341,180 @@ bool sets_any(const HostSettings& h, bool id, bool secret, bool ike, bool esp, b
          (ts && (h.local_ts || h.remote_ts || h.request_virtual_ip || h.pool));
 }
 
+// The mode a variant rule gives a dimension, "" if none.
+std::string mode_of(const DimensionModes& modes, const std::string& dimension) {
+  auto it = modes.find(dimension);
+  return it == modes.end() ? "" : it->second;
+}
+
+// Each dimension draws its values even when it is then not applied, so
+// that whether one dimension applies never shifts another's draws. A
+// dimension returns false when the fault needs it varied and it cannot be.
+
+// names; returns the two host names (the identities use them)
+std::pair<std::string, std::string> draw_names(Drawer& d, const DimensionModes& modes) {
+  const VariantPools& p = d.pools;
+  Scenario& s = d.variant.scenario;
+  nlohmann::json& out = d.variant.settings;
+  std::string connection = d.rng.pick(p.connection_names), child = d.rng.pick(p.child_names);
+  std::string init_host = d.rng.pick(p.host_names), resp_host = d.rng.pick(p.host_names);
+  if (init_host == resp_host) resp_host += "-2";
+  if (mode_of(modes, "names") == "vary") {
+    for (HostSettings* h : {&s.initiator, &s.responder}) {
+      h->connection_name = connection;
+      h->child_name = child;
+    }
+    out["connection"] = connection;
+    out["child"] = child;
+    out["host_names"] = {{"initiator", init_host}, {"responder", resp_host}};
+  }
+  return {init_host, resp_host};
+}
+
+// identities (PSK between two charons only: certificates and raw keys fix the IDs)
+bool draw_identities(Drawer& d, const DimensionModes& modes, const std::string& init_host,
+                     const std::string& resp_host) {
+  const VariantPools& p = d.pools;
+  const Scenario& scenario = d.base;
+  Scenario& s = d.variant.scenario;
+  nlohmann::json& out = d.variant.settings;
+  const std::string init_type = d.rng.pick(p.identity_types), resp_type = d.rng.pick(p.identity_types);
+  nlohmann::json init_id = d.identity(init_type, init_host, harness::lab_addresses::initiator_outer);
+  nlohmann::json resp_id = d.identity(resp_type, resp_host, harness::lab_addresses::responder_outer);
+  const std::string wrong_type = d.rng.pick(p.identity_types);
+  nlohmann::json wrong_id = d.identity(wrong_type, "client", fmt::format("192.0.2.{}", d.rng.between(10, 90)));
+  if (wrong_id["value"] == init_id["value"]) wrong_id["value"] = "wrong-" + init_id["value"].get<std::string>();
+  const std::string idm = mode_of(modes, "identities");
+  const bool ids_possible =
+      d.both_charon() && d.host_psk(s.initiator) && d.host_psk(s.responder) && s.user_auth != harness::UserAuth::eap;
+  const bool ids_touched = sets_any(scenario.initiator, true, false, false, false, false) ||
+                           sets_any(scenario.responder, true, false, false, false, false);
+  if (!idm.empty() && ids_possible && (idm != "shared" || !ids_touched)) {
+    const std::string i = init_id["value"], r = resp_id["value"];
+    s.initiator.local_id = idm == "initiator_wrong" ? wrong_id["value"].get<std::string>() : i;
+    s.initiator.remote_id = r;
+    s.responder.local_id = r;
+    s.responder.remote_id = i;
+    out["identities"] = {{"initiator", init_id}, {"responder", resp_id}};
+    if (idm == "initiator_wrong") out["identities"]["initiator_presents"] = wrong_id;
+  } else if (idm == "initiator_wrong") {
+    return false;  // the fault needs the IDs, and they cannot vary here
+  }
+  return true;
+}
+
+// psk
+bool draw_psk(Drawer& d, const DimensionModes& modes) {
+  const Scenario& scenario = d.base;
+  Scenario& s = d.variant.scenario;
+  nlohmann::json& out = d.variant.settings;
+  const std::string secret = d.psk();
+  std::string other = d.psk();
+  if (other == secret) other += "x";
+  const std::string pm = mode_of(modes, "psk");
+  const bool psk_possible = d.host_psk(s.initiator) && d.host_psk(s.responder);
+  const bool psk_touched = sets_any(scenario.initiator, false, true, false, false, false) ||
+                           sets_any(scenario.responder, false, true, false, false, false);
+  if (!pm.empty() && psk_possible && (pm != "shared" || !psk_touched)) {
+    s.initiator.secret = pm == "different" ? other : secret;
+    s.responder.secret = secret;
+    if (pm == "different")
+      out["psk"] = {{"initiator", redacted_secret(other)}, {"responder", redacted_secret(secret)}};
+    else
+      out["psk"] = redacted_secret(secret);
+  } else if (pm == "different") {
+    return false;
+  }
+  return true;
+}
+
+// proposals (IKE or ESP)
+bool draw_proposals(Drawer& d, const DimensionModes& modes, const std::string& dimension, bool ike) {
+  const VariantPools& p = d.pools;
+  const Scenario& scenario = d.base;
+  Scenario& s = d.variant.scenario;
+  nlohmann::json& out = d.variant.settings;
+  const std::string kind_a = d.rng.pick(std::vector<std::string>{"modern", "legacy"});
+  const std::string kind_b = d.rng.pick(std::vector<std::string>{"modern", "legacy"});
+  const auto& pool_a = ike ? p.proposals.ike.at(kind_a).at(d.ike_version) : p.proposals.esp.at(kind_a);
+  const auto& pool_b = ike ? p.proposals.ike.at(kind_b).at(d.ike_version) : p.proposals.esp.at(kind_b);
+  const std::vector<std::string> responder = d.proposals(pool_a, {});
+  const std::vector<std::string> initiator_disjoint = d.proposals(pool_b, responder);
+  const std::string m = mode_of(modes, dimension);
+  const bool touched = sets_any(scenario.initiator, false, false, ike, !ike, false) ||
+                       sets_any(scenario.responder, false, false, ike, !ike, false);
+  // The pools are what charon accepts (libreswan 4.10 refuses e.g. modp1024 at addconn): with a
+  // pluto peer the scenario's own proposals stay, which keep its fault.
+  if (m.empty() || (m == "shared" && touched) || !d.both_charon()) return true;
+  if (m == "disjoint" && initiator_disjoint.empty()) return false;
+  const auto& initiator = m == "disjoint" ? initiator_disjoint : responder;
+  (ike ? s.initiator.ike_proposals : s.initiator.esp_proposals) = initiator;
+  (ike ? s.responder.ike_proposals : s.responder.esp_proposals) = responder;
+  out[dimension] = {{"initiator", initiator},
+                    {"responder", responder},
+                    {"kinds", m == "disjoint" ? nlohmann::json{kind_b, kind_a} : nlohmann::json{kind_a}}};
+  return true;
+}
+
+// subnets
+bool draw_subnets(Drawer& d, const DimensionModes& modes) {
+  const VariantPools& p = d.pools;
+  const Scenario& scenario = d.base;
+  Scenario& s = d.variant.scenario;
+  nlohmann::json& out = d.variant.settings;
+  const std::string init_net = d.rng.pick(p.initiator_subnets), resp_net = d.rng.pick(p.responder_subnets);
+  const std::string outside = d.rng.pick(p.outside_subnets);
+  const std::string sm = mode_of(modes, "subnets");
+  const bool ts_touched = sets_any(scenario.initiator, false, false, false, false, true) ||
+                          sets_any(scenario.responder, false, false, false, false, true);
+  const bool ts_possible = !scenario.initiator.request_virtual_ip && !scenario.responder.pool;
+  if (!sm.empty() && ts_possible && (sm != "shared" || !ts_touched)) {
+    s.initiator.local_ts = std::vector{init_net};
+    s.initiator.remote_ts = std::vector{sm == "initiator_remote_outside" ? outside : resp_net};
+    s.responder.local_ts = std::vector{resp_net};
+    s.responder.remote_ts = std::vector{init_net};
+    out["subnets"] = {{"initiator", init_net}, {"responder", resp_net}};
+    if (sm == "initiator_remote_outside") out["subnets"]["initiator_asks_for"] = outside;
+  } else if (sm == "initiator_remote_outside") {
+    return false;
+  }
+  return true;
+}
+
+// lifetimes, DPD (skipped where the scenario's action depends on them)
+void draw_timers(Drawer& d, const DimensionModes& modes) {
+  const VariantPools& p = d.pools;
+  const Scenario& scenario = d.base;
+  Scenario& s = d.variant.scenario;
+  nlohmann::json& out = d.variant.settings;
+  const int ike_life = d.rng.pick(p.ike_lifetimes), child_life = d.rng.pick(p.child_lifetimes);
+  if (mode_of(modes, "lifetimes") == "vary" && scenario.action == harness::Action::initiate) {
+    for (HostSettings* h : {&s.initiator, &s.responder}) {
+      h->ike_lifetime = ike_life;
+      h->child_lifetime = child_life;
+    }
+    out["lifetimes"] = {{"ike", ike_life}, {"child", child_life}};
+  }
+  const int dpd = d.rng.pick(p.dpd_delays);
+  if (mode_of(modes, "dpd") == "vary" && scenario.action == harness::Action::initiate &&
+      !scenario.initiator.dpd_delay && !scenario.responder.dpd_delay && d.both_charon()) {
+    if (dpd > 0)
+      for (HostSettings* h : {&s.initiator, &s.responder}) h->dpd_delay = dpd;
+    out["dpd_delay"] = dpd;
+  }
+}
+
+// log level of the corpus log (charon; pluto has one log)
+void draw_log_level(Drawer& d, const DimensionModes& modes) {
+  Scenario& s = d.variant.scenario;
+  const std::string level = d.rng.pick(d.pools.log_levels);
+  if (mode_of(modes, "log_level") == "vary" && d.both_charon()) {
+    d.variant.log_level = level;
+    if (level == "ike2") s.initiator.ike2_log = s.responder.ike2_log = true;
+    d.variant.settings["log_level"] = level;
+  }
+}
+
 }  // namespace
 
 std::optional<Variant> draw_variant(const Scenario& scenario, int ike_version, int index, std::uint64_t seed,
@@ -360,136 +534,16 @@ std::optional<Variant> draw_variant(const Scenario& scenario, int ike_version, i
   Drawer d{scenario, ike_version, rules.pools, SplitMix64(key), Variant{}};
   d.variant.index = index;
   d.variant.scenario = scenario;
-  Scenario& s = d.variant.scenario;
-  nlohmann::json& out = d.variant.settings;
-  out = nlohmann::json::object();
-  const auto mode = [&](const std::string& dimension) -> std::string {
-    auto it = modes->find(dimension);
-    return it == modes->end() ? "" : it->second;
-  };
-  const VariantPools& p = rules.pools;
+  d.variant.settings = nlohmann::json::object();
 
-  // Each dimension draws its values even when it is then not applied, so
-  // that whether one dimension applies never shifts another's draws.
-  // names
-  {
-    std::string connection = d.rng.pick(p.connection_names), child = d.rng.pick(p.child_names);
-    std::string init_host = d.rng.pick(p.host_names), resp_host = d.rng.pick(p.host_names);
-    if (init_host == resp_host) resp_host += "-2";
-    if (mode("names") == "vary") {
-      for (HostSettings* h : {&s.initiator, &s.responder}) {
-        h->connection_name = connection;
-        h->child_name = child;
-      }
-      out["connection"] = connection;
-      out["child"] = child;
-      out["host_names"] = {{"initiator", init_host}, {"responder", resp_host}};
-    }
-    // identities (PSK between two charons only: certificates and raw keys fix the IDs)
-    const std::string init_type = d.rng.pick(p.identity_types), resp_type = d.rng.pick(p.identity_types);
-    nlohmann::json init_id = d.identity(init_type, init_host, harness::lab_addresses::initiator_outer);
-    nlohmann::json resp_id = d.identity(resp_type, resp_host, harness::lab_addresses::responder_outer);
-    const std::string wrong_type = d.rng.pick(p.identity_types);
-    nlohmann::json wrong_id = d.identity(wrong_type, "client", fmt::format("192.0.2.{}", d.rng.between(10, 90)));
-    if (wrong_id["value"] == init_id["value"]) wrong_id["value"] = "wrong-" + init_id["value"].get<std::string>();
-    const std::string idm = mode("identities");
-    const bool ids_possible = d.both_charon() && d.host_psk(s.initiator) && d.host_psk(s.responder) &&
-                              s.user_auth != harness::UserAuth::eap;
-    const bool ids_touched = sets_any(scenario.initiator, true, false, false, false, false) ||
-                             sets_any(scenario.responder, true, false, false, false, false);
-    if (!idm.empty() && ids_possible && (idm != "shared" || !ids_touched)) {
-      const std::string i = init_id["value"], r = resp_id["value"];
-      s.initiator.local_id = idm == "initiator_wrong" ? wrong_id["value"].get<std::string>() : i;
-      s.initiator.remote_id = r;
-      s.responder.local_id = r;
-      s.responder.remote_id = i;
-      out["identities"] = {{"initiator", init_id}, {"responder", resp_id}};
-      if (idm == "initiator_wrong") out["identities"]["initiator_presents"] = wrong_id;
-    } else if (idm == "initiator_wrong") {
-      return std::nullopt;  // the fault needs the IDs, and they cannot vary here
-    }
-    // psk
-    const std::string secret = d.psk();
-    std::string other = d.psk();
-    if (other == secret) other += "x";
-    const std::string pm = mode("psk");
-    const bool psk_possible = d.host_psk(s.initiator) && d.host_psk(s.responder);
-    const bool psk_touched = sets_any(scenario.initiator, false, true, false, false, false) ||
-                             sets_any(scenario.responder, false, true, false, false, false);
-    if (!pm.empty() && psk_possible && (pm != "shared" || !psk_touched)) {
-      s.initiator.secret = pm == "different" ? other : secret;
-      s.responder.secret = secret;
-      if (pm == "different")
-        out["psk"] = {{"initiator", redacted_secret(other)}, {"responder", redacted_secret(secret)}};
-      else
-        out["psk"] = redacted_secret(secret);
-    } else if (pm == "different") {
-      return std::nullopt;
-    }
-    // proposals (IKE, then ESP)
-    const auto draw_proposals = [&](const std::string& dimension, bool ike) -> bool {
-      const std::string kind_a = d.rng.pick(std::vector<std::string>{"modern", "legacy"});
-      const std::string kind_b = d.rng.pick(std::vector<std::string>{"modern", "legacy"});
-      const auto& pool_a = ike ? p.proposals.ike.at(kind_a).at(ike_version) : p.proposals.esp.at(kind_a);
-      const auto& pool_b = ike ? p.proposals.ike.at(kind_b).at(ike_version) : p.proposals.esp.at(kind_b);
-      const std::vector<std::string> responder = d.proposals(pool_a, {});
-      const std::vector<std::string> initiator_disjoint = d.proposals(pool_b, responder);
-      const std::string m = mode(dimension);
-      const bool touched = sets_any(scenario.initiator, false, false, ike, !ike, false) ||
-                           sets_any(scenario.responder, false, false, ike, !ike, false);
-      // The pools are what charon accepts (libreswan 4.10 refuses e.g. modp1024 at addconn): with a
-      // pluto peer the scenario's own proposals stay, which keep its fault.
-      if (m.empty() || (m == "shared" && touched) || !d.both_charon()) return true;
-      if (m == "disjoint" && initiator_disjoint.empty()) return false;
-      const auto& initiator = m == "disjoint" ? initiator_disjoint : responder;
-      (ike ? s.initiator.ike_proposals : s.initiator.esp_proposals) = initiator;
-      (ike ? s.responder.ike_proposals : s.responder.esp_proposals) = responder;
-      out[dimension] = {{"initiator", initiator}, {"responder", responder},
-                        {"kinds", m == "disjoint" ? nlohmann::json{kind_b, kind_a} : nlohmann::json{kind_a}}};
-      return true;
-    };
-    if (!draw_proposals("ike_proposals", true) || !draw_proposals("esp_proposals", false)) return std::nullopt;
-    // subnets
-    const std::string init_net = d.rng.pick(p.initiator_subnets), resp_net = d.rng.pick(p.responder_subnets);
-    const std::string outside = d.rng.pick(p.outside_subnets);
-    const std::string sm = mode("subnets");
-    const bool ts_touched = sets_any(scenario.initiator, false, false, false, false, true) ||
-                            sets_any(scenario.responder, false, false, false, false, true);
-    const bool ts_possible = !scenario.initiator.request_virtual_ip && !scenario.responder.pool;
-    if (!sm.empty() && ts_possible && (sm != "shared" || !ts_touched)) {
-      s.initiator.local_ts = std::vector{init_net};
-      s.initiator.remote_ts = std::vector{sm == "initiator_remote_outside" ? outside : resp_net};
-      s.responder.local_ts = std::vector{resp_net};
-      s.responder.remote_ts = std::vector{init_net};
-      out["subnets"] = {{"initiator", init_net}, {"responder", resp_net}};
-      if (sm == "initiator_remote_outside") out["subnets"]["initiator_asks_for"] = outside;
-    } else if (sm == "initiator_remote_outside") {
-      return std::nullopt;
-    }
-    // lifetimes, DPD (skipped where the scenario's action depends on them)
-    const int ike_life = d.rng.pick(p.ike_lifetimes), child_life = d.rng.pick(p.child_lifetimes);
-    if (mode("lifetimes") == "vary" && scenario.action == harness::Action::initiate) {
-      for (HostSettings* h : {&s.initiator, &s.responder}) {
-        h->ike_lifetime = ike_life;
-        h->child_lifetime = child_life;
-      }
-      out["lifetimes"] = {{"ike", ike_life}, {"child", child_life}};
-    }
-    const int dpd = d.rng.pick(p.dpd_delays);
-    if (mode("dpd") == "vary" && scenario.action == harness::Action::initiate && !scenario.initiator.dpd_delay &&
-        !scenario.responder.dpd_delay && d.both_charon()) {
-      if (dpd > 0)
-        for (HostSettings* h : {&s.initiator, &s.responder}) h->dpd_delay = dpd;
-      out["dpd_delay"] = dpd;
-    }
-    // log level of the corpus log (charon; pluto has one log)
-    const std::string level = d.rng.pick(p.log_levels);
-    if (mode("log_level") == "vary" && d.both_charon()) {
-      d.variant.log_level = level;
-      if (level == "ike2") s.initiator.ike2_log = s.responder.ike2_log = true;
-      out["log_level"] = level;
-    }
-  }
+  const auto [init_host, resp_host] = draw_names(d, *modes);
+  if (!draw_identities(d, *modes, init_host, resp_host)) return std::nullopt;
+  if (!draw_psk(d, *modes)) return std::nullopt;
+  if (!draw_proposals(d, *modes, "ike_proposals", true) || !draw_proposals(d, *modes, "esp_proposals", false))
+    return std::nullopt;
+  if (!draw_subnets(d, *modes)) return std::nullopt;
+  draw_timers(d, *modes);
+  draw_log_level(d, *modes);
   return d.variant;
 }
 

@@ -151,6 +151,39 @@ struct PendingRule {
   YAML::Node require, absent;
 };
 
+// A pattern written as a map: regex (or synthetic: true) and its hints.
+void read_pattern_spec(const std::string& file, const YAML::Node& spec, Pattern& p) {
+  check_keys(file, spec, {"regex", "event", "role", "ike_version", "dialect", "synthetic"});
+  if (spec["synthetic"]) {
+    if (scalar(file, spec["synthetic"], "synthetic") != "true")
+      fail(file, spec["synthetic"], "synthetic must be true (or left out)");
+    if (spec.size() != 1) fail(file, spec, fmt::format("synthetic pattern '{}' takes no other keys", p.name));
+    p.synthetic = true;
+  } else {
+    if (!spec["regex"]) fail(file, spec, fmt::format("pattern '{}' has no 'regex'", p.name));
+    p.regex = scalar(file, spec["regex"], "regex");
+  }
+  if (spec["event"]) p.events = parse_events(file, spec["event"]);
+  if (spec["role"]) p.role_hint = parse_role(file, spec["role"]);
+  if (spec["ike_version"]) p.version_hint = parse_version(file, spec["ike_version"]);
+  if (spec["dialect"]) p.dialect = parse_dialect(file, spec["dialect"]);
+}
+
+// Expands and compiles a pattern's regex (errors at `node`, its value).
+void compile_pattern(const std::string& file, const YAML::Node& node, Pattern& p) {
+  if (p.regex.empty()) fail(file, node, fmt::format("pattern '{}' is empty", p.name));
+  p.regex = expand_macros(p.regex);
+  RE2::Options options;
+  options.set_encoding(RE2::Options::EncodingLatin1);
+  options.set_log_errors(false);
+  p.re = std::make_unique<RE2>(p.regex, options);
+  if (!p.re->ok()) fail(file, node, fmt::format("pattern '{}': {}", p.name, p.re->error()));
+  if (RE2::FullMatch("", *p.re)) fail(file, node, fmt::format("pattern '{}' matches the empty line", p.name));
+  p.group_names.assign(static_cast<size_t>(p.re->NumberOfCapturingGroups()), "");
+  for (const auto& [group_name, index] : p.re->NamedCapturingGroups())
+    p.group_names[static_cast<size_t>(index - 1)] = group_name;
+}
+
 void load_patterns(const std::string& file, const YAML::Node& node, Catalogue& cat, std::vector<int>& defined) {
   if (!node.IsMap()) fail(file, node, "'patterns' must map names to regular expressions");
   for (const auto& item : node) {
@@ -163,20 +196,7 @@ void load_patterns(const std::string& file, const YAML::Node& node, Catalogue& c
     if (spec.IsScalar()) {
       p.regex = spec.as<std::string>();
     } else {
-      check_keys(file, spec, {"regex", "event", "role", "ike_version", "dialect", "synthetic"});
-      if (spec["synthetic"]) {
-        if (scalar(file, spec["synthetic"], "synthetic") != "true")
-          fail(file, spec["synthetic"], "synthetic must be true (or left out)");
-        if (spec.size() != 1) fail(file, spec, fmt::format("synthetic pattern '{}' takes no other keys", p.name));
-        p.synthetic = true;
-      } else {
-        if (!spec["regex"]) fail(file, spec, fmt::format("pattern '{}' has no 'regex'", p.name));
-        p.regex = scalar(file, spec["regex"], "regex");
-      }
-      if (spec["event"]) p.events = parse_events(file, spec["event"]);
-      if (spec["role"]) p.role_hint = parse_role(file, spec["role"]);
-      if (spec["ike_version"]) p.version_hint = parse_version(file, spec["ike_version"]);
-      if (spec["dialect"]) p.dialect = parse_dialect(file, spec["dialect"]);
+      read_pattern_spec(file, spec, p);
     }
     if (p.synthetic) {
       if (cat.find_pattern(p.name) >= 0)
@@ -185,17 +205,7 @@ void load_patterns(const std::string& file, const YAML::Node& node, Catalogue& c
       cat.patterns.push_back(std::move(p));
       continue;
     }
-    if (p.regex.empty()) fail(file, item.second, fmt::format("pattern '{}' is empty", p.name));
-    p.regex = expand_macros(p.regex);
-    RE2::Options options;
-    options.set_encoding(RE2::Options::EncodingLatin1);
-    options.set_log_errors(false);
-    p.re = std::make_unique<RE2>(p.regex, options);
-    if (!p.re->ok()) fail(file, item.second, fmt::format("pattern '{}': {}", p.name, p.re->error()));
-    if (RE2::FullMatch("", *p.re)) fail(file, item.second, fmt::format("pattern '{}' matches the empty line", p.name));
-    p.group_names.assign(static_cast<size_t>(p.re->NumberOfCapturingGroups()), "");
-    for (const auto& [group_name, index] : p.re->NamedCapturingGroups())
-      p.group_names[static_cast<size_t>(index - 1)] = group_name;
+    compile_pattern(file, item.second, p);
 
     int existing = cat.find_pattern(p.name);
     if (existing >= 0) {
@@ -233,6 +243,85 @@ void load_candidate_data(const std::string& file, const YAML::Node& root, Catalo
   }
 }
 
+// A rule's keys after its fix: unproven, candidates, same, priority, require, absent.
+void load_rule_lists(const std::string& file, const YAML::Node& node, PendingRule& pr) {
+  Rule& r = pr.rule;
+  if (node["unproven"]) {
+    r.unproven = scalar(file, node["unproven"], "unproven");
+    if (r.unproven.find_first_not_of(" \t") == std::string::npos)
+      fail(file, node["unproven"], fmt::format("rule '{}': 'unproven' needs the reason no real log proves it", r.id));
+  }
+  if (node["candidates"]) {
+    if (!node["candidates"].IsSequence()) fail(file, node["candidates"], "'candidates' must be a list of fault ids");
+    for (const auto& c : node["candidates"]) r.candidates.push_back(scalar(file, c, "candidates"));
+  }
+  if (node["same"]) {
+    if (!node["same"].IsSequence()) fail(file, node["same"], "'same' must be a list of capture names");
+    for (const auto& c : node["same"]) r.same.push_back(scalar(file, c, "same"));
+  }
+  if (node["priority"]) {
+    try {
+      r.priority = node["priority"].as<int>();
+    } catch (const YAML::Exception&) {
+      fail(file, node["priority"], "priority must be a whole number");
+    }
+  }
+  if (!node["require"] || !node["require"].IsSequence() || node["require"].size() == 0)
+    fail(file, node, fmt::format("rule '{}' needs a non-empty 'require' list", r.id));
+  pr.require = node["require"];
+  if (node["absent"]) {
+    if (!node["absent"].IsSequence()) fail(file, node["absent"], "'absent' must be a list of pattern names");
+    pr.absent = node["absent"];
+  }
+}
+
+// One entry of 'rules': the rule's own keys (its fault's phase and fix are
+// the defaults) and its require and absent lists, resolved later.
+PendingRule load_rule(const std::string& file, const YAML::Node& node, const std::string& fault, int phase,
+                      const std::string& fix, const std::vector<int>& defined) {
+  check_keys(file, node,
+             {"id", "role", "ike_version", "dialect", "phase", "require", "absent", "confidence", "summary", "fix",
+              "candidates", "priority", "same", "unproven"});
+  PendingRule pr;
+  Rule& r = pr.rule;
+  r.fault = fault;
+  r.file = file;
+  r.line = node.Mark().line + 1;
+  r.phase = phase;
+  r.fix = fix;
+  r.file_patterns = defined;
+  if (!node["id"]) fail(file, node, "a rule needs an 'id'");
+  r.id = scalar(file, node["id"], "id");
+  if (node["role"]) r.role = parse_role(file, node["role"]);
+  if (node["ike_version"]) r.ike_version = parse_version(file, node["ike_version"]);
+  if (node["dialect"]) r.dialect = parse_dialect(file, node["dialect"]);
+  if (node["phase"]) r.phase = node["phase"].as<int>(phase);
+  if (node["confidence"]) {
+    r.confidence = scalar(file, node["confidence"], "confidence");
+    if (r.confidence != "high" && r.confidence != "medium" && r.confidence != "low")
+      fail(file, node["confidence"], "confidence must be high, medium or low");
+  }
+  if (!node["summary"]) fail(file, node, fmt::format("rule '{}' needs a 'summary'", r.id));
+  r.summary = scalar(file, node["summary"], "summary");
+  if (node["fix"]) r.fix = scalar(file, node["fix"], "fix");
+  if (r.fix.empty()) fail(file, node, fmt::format("rule '{}' has no 'fix' (and the file none)", r.id));
+  load_rule_lists(file, node, pr);
+  return pr;
+}
+
+// A fault file's 'phase': 1, 2, or 0 (also written '-'); 0 when left out.
+int parse_phase(const std::string& file, const YAML::Node& root) {
+  int phase = 0;
+  if (root["phase"]) {
+    auto text = scalar(file, root["phase"], "phase");
+    if (text == "1" || text == "2")
+      phase = text[0] - '0';
+    else if (text != "0" && text != "-")
+      fail(file, root["phase"], "phase must be 1, 2 or 0");
+  }
+  return phase;
+}
+
 void load_file(const std::filesystem::path& path, Catalogue& cat, std::vector<PendingRule>& pending) {
   const std::string file = path.string();
   YAML::Node root;
@@ -256,72 +345,13 @@ void load_file(const std::filesystem::path& path, Catalogue& cat, std::vector<Pe
   const std::string fault = scalar(file, root["fault"], "fault");
   if (!valid_id(fault)) fail(file, root["fault"], "fault ids use a-z, 0-9 and _");
   if (cat.fault_phase.count(fault)) fail(file, root["fault"], fmt::format("fault '{}' is defined by two files", fault));
-  int phase = 0;
-  if (root["phase"]) {
-    auto text = scalar(file, root["phase"], "phase");
-    if (text == "1" || text == "2") phase = text[0] - '0';
-    else if (text != "0" && text != "-") fail(file, root["phase"], "phase must be 1, 2 or 0");
-  }
+  const int phase = parse_phase(file, root);
   cat.fault_phase[fault] = phase;
   std::string fix = root["fix"] ? scalar(file, root["fix"], "fix") : "";
   cat.fault_fix[fault] = fix;
   if (!root["rules"]) return;
   if (!root["rules"].IsSequence()) fail(file, root["rules"], "'rules' must be a list");
-  for (const auto& node : root["rules"]) {
-    check_keys(file, node, {"id", "role", "ike_version", "dialect", "phase", "require", "absent", "confidence",
-                            "summary", "fix", "candidates", "priority", "same", "unproven"});
-    PendingRule pr;
-    Rule& r = pr.rule;
-    r.fault = fault;
-    r.file = file;
-    r.line = node.Mark().line + 1;
-    r.phase = phase;
-    r.fix = fix;
-    r.file_patterns = defined;
-    if (!node["id"]) fail(file, node, "a rule needs an 'id'");
-    r.id = scalar(file, node["id"], "id");
-    if (node["role"]) r.role = parse_role(file, node["role"]);
-    if (node["ike_version"]) r.ike_version = parse_version(file, node["ike_version"]);
-    if (node["dialect"]) r.dialect = parse_dialect(file, node["dialect"]);
-    if (node["phase"]) r.phase = node["phase"].as<int>(phase);
-    if (node["confidence"]) {
-      r.confidence = scalar(file, node["confidence"], "confidence");
-      if (r.confidence != "high" && r.confidence != "medium" && r.confidence != "low")
-        fail(file, node["confidence"], "confidence must be high, medium or low");
-    }
-    if (!node["summary"]) fail(file, node, fmt::format("rule '{}' needs a 'summary'", r.id));
-    r.summary = scalar(file, node["summary"], "summary");
-    if (node["fix"]) r.fix = scalar(file, node["fix"], "fix");
-    if (r.fix.empty()) fail(file, node, fmt::format("rule '{}' has no 'fix' (and the file none)", r.id));
-    if (node["unproven"]) {
-      r.unproven = scalar(file, node["unproven"], "unproven");
-      if (r.unproven.find_first_not_of(" \t") == std::string::npos)
-        fail(file, node["unproven"], fmt::format("rule '{}': 'unproven' needs the reason no real log proves it", r.id));
-    }
-    if (node["candidates"]) {
-      if (!node["candidates"].IsSequence()) fail(file, node["candidates"], "'candidates' must be a list of fault ids");
-      for (const auto& c : node["candidates"]) r.candidates.push_back(scalar(file, c, "candidates"));
-    }
-    if (node["same"]) {
-      if (!node["same"].IsSequence()) fail(file, node["same"], "'same' must be a list of capture names");
-      for (const auto& c : node["same"]) r.same.push_back(scalar(file, c, "same"));
-    }
-    if (node["priority"]) {
-      try {
-        r.priority = node["priority"].as<int>();
-      } catch (const YAML::Exception&) {
-        fail(file, node["priority"], "priority must be a whole number");
-      }
-    }
-    if (!node["require"] || !node["require"].IsSequence() || node["require"].size() == 0)
-      fail(file, node, fmt::format("rule '{}' needs a non-empty 'require' list", r.id));
-    pr.require = node["require"];
-    if (node["absent"]) {
-      if (!node["absent"].IsSequence()) fail(file, node["absent"], "'absent' must be a list of pattern names");
-      pr.absent = node["absent"];
-    }
-    pending.push_back(std::move(pr));
-  }
+  for (const auto& node : root["rules"]) pending.push_back(load_rule(file, node, fault, phase, fix, defined));
 }
 
 int resolve(const std::string& file, const YAML::Node& node, Catalogue& cat) {
@@ -330,6 +360,74 @@ int resolve(const std::string& file, const YAML::Node& node, Catalogue& cat) {
   if (index < 0) fail(file, node, fmt::format("no pattern named '{}'", name));
   cat.patterns[static_cast<size_t>(index)].in_rule = true;
   return index;
+}
+
+// The rule files of `dir` (.yaml, .yml), sorted, shared pattern files
+// (no fault, named _*) first.
+std::vector<std::filesystem::path> rule_files(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.is_regular_file() && (entry.path().extension() == ".yaml" || entry.path().extension() == ".yml"))
+      files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  // Shared pattern files (no fault) first, so fault files can refer to them.
+  std::stable_partition(files.begin(), files.end(), [](const auto& p) {
+    auto stem = p.stem().string();
+    return stem.rfind("_", 0) == 0;
+  });
+  return files;
+}
+
+// Each 'same' name must be captured by two required steps (by every
+// alternative of each).
+void check_same(const PendingRule& pr, const Catalogue& cat) {
+  for (const auto& name : pr.rule.same) {
+    size_t capturing = 0;  // required steps whose every alternative captures `name`
+    for (const auto& step : pr.rule.require) {
+      bool all = true;
+      for (int alt : step.alternatives) {
+        const auto& groups = cat.patterns[static_cast<size_t>(alt)].group_names;
+        if (std::find(groups.begin(), groups.end(), name) == groups.end()) all = false;
+      }
+      if (all) ++capturing;
+    }
+    if (capturing < 2)
+      fail(pr.rule.file, pr.require,
+           fmt::format("rule '{}': 'same: {}' needs two required steps that capture '{}'", pr.rule.id, name, name));
+  }
+}
+
+// A rule's require and absent lists resolved to pattern indexes, and its
+// candidates and 'same' names checked.
+void resolve_rule(PendingRule& pr, Catalogue& cat) {
+  for (const auto& step : pr.require) {
+    RequireStep s;
+    if (step.IsSequence()) {
+      for (const auto& alt : step) s.alternatives.push_back(resolve(pr.rule.file, alt, cat));
+      if (s.alternatives.empty()) fail(pr.rule.file, step, "an alternative list must not be empty");
+    } else {
+      s.alternatives.push_back(resolve(pr.rule.file, step, cat));
+    }
+    pr.rule.require.push_back(std::move(s));
+  }
+  if (pr.absent)
+    for (const auto& a : pr.absent) pr.rule.absent.push_back(resolve(pr.rule.file, a, cat));
+  for (const auto& c : pr.rule.candidates)
+    if (!valid_id(c)) fail(pr.rule.file, pr.require, fmt::format("candidate '{}' is not a fault id", c));
+  check_same(pr, cat);
+}
+
+// _candidates.yaml names only faults that a rule file defines.
+void check_candidate_data(const std::filesystem::path& dir, const Catalogue& cat) {
+  for (const auto* data : {&cat.frequency})
+    for (const auto& [id, n] : *data)
+      if (id != "none" && !cat.fault_phase.count(id))
+        throw RuleError(
+            fmt::format("{}: _candidates.yaml: frequency names '{}', which no rule file defines", dir.string(), id));
+  for (const auto& [id, text] : cat.peer_line)
+    if (!cat.fault_phase.count(id))
+      throw RuleError(
+          fmt::format("{}: _candidates.yaml: peer_line names '{}', which no rule file defines", dir.string(), id));
 }
 
 void compile_database(Catalogue& cat) {
@@ -366,58 +464,16 @@ void compile_database(Catalogue& cat) {
 std::shared_ptr<const Catalogue> load_catalogue(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) throw RuleError(fmt::format("{}: not a rules directory", dir.string()));
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir))
-    if (entry.is_regular_file() && (entry.path().extension() == ".yaml" || entry.path().extension() == ".yml"))
-      files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
-  // Shared pattern files (no fault) first, so fault files can refer to them.
-  std::stable_partition(files.begin(), files.end(), [](const auto& p) {
-    auto stem = p.stem().string();
-    return stem.rfind("_", 0) == 0;
-  });
+  const std::vector<std::filesystem::path> files = rule_files(dir);
   auto cat = std::make_shared<Catalogue>();
   std::vector<PendingRule> pending;
   for (const auto& f : files) load_file(f, *cat, pending);
   for (auto& pr : pending) {
-    for (const auto& step : pr.require) {
-      RequireStep s;
-      if (step.IsSequence()) {
-        for (const auto& alt : step) s.alternatives.push_back(resolve(pr.rule.file, alt, *cat));
-        if (s.alternatives.empty()) fail(pr.rule.file, step, "an alternative list must not be empty");
-      } else {
-        s.alternatives.push_back(resolve(pr.rule.file, step, *cat));
-      }
-      pr.rule.require.push_back(std::move(s));
-    }
-    if (pr.absent)
-      for (const auto& a : pr.absent) pr.rule.absent.push_back(resolve(pr.rule.file, a, *cat));
-    for (const auto& c : pr.rule.candidates)
-      if (!valid_id(c)) fail(pr.rule.file, pr.require, fmt::format("candidate '{}' is not a fault id", c));
-    for (const auto& name : pr.rule.same) {
-      size_t capturing = 0;  // required steps whose every alternative captures `name`
-      for (const auto& step : pr.rule.require) {
-        bool all = true;
-        for (int alt : step.alternatives) {
-          const auto& groups = cat->patterns[static_cast<size_t>(alt)].group_names;
-          if (std::find(groups.begin(), groups.end(), name) == groups.end()) all = false;
-        }
-        if (all) ++capturing;
-      }
-      if (capturing < 2)
-        fail(pr.rule.file, pr.require,
-             fmt::format("rule '{}': 'same: {}' needs two required steps that capture '{}'", pr.rule.id, name, name));
-    }
+    resolve_rule(pr, *cat);
     cat->rules.push_back(std::move(pr.rule));
   }
   if (cat->rules.empty()) throw RuleError(fmt::format("{}: no rules found", dir.string()));
-  for (const auto* data : {&cat->frequency})
-    for (const auto& [id, n] : *data)
-      if (id != "none" && !cat->fault_phase.count(id))
-        throw RuleError(fmt::format("{}: _candidates.yaml: frequency names '{}', which no rule file defines", dir.string(), id));
-  for (const auto& [id, text] : cat->peer_line)
-    if (!cat->fault_phase.count(id))
-      throw RuleError(fmt::format("{}: _candidates.yaml: peer_line names '{}', which no rule file defines", dir.string(), id));
+  check_candidate_data(dir, *cat);
   compile_database(*cat);
   return cat;
 }

@@ -123,38 +123,37 @@ void Tracker::settle_oldest_beyond_bounds() {
   }
 }
 
-void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_view text, std::vector<Match>& matches) {
-  ++records_;
-  unsigned events = 0;
-  bool only_context = true;
-  Role role_hint = Role::unknown;
-  int version_hint = 0;
+// The events and hints of a line's matches; false for known noise, which
+// never counts.
+bool Tracker::summarise(const std::vector<Match>& matches, RecordKeys& keys) const {
   for (const auto& m : matches) {
     const Pattern& p = catalogue_.patterns[static_cast<size_t>(m.pattern)];
-    if (p.events & kNoise) return;  // known noise never counts
-    events |= p.events;
-    if (!(p.events & kContext) || p.in_rule) only_context = false;
-    if (role_hint == Role::unknown) role_hint = p.role_hint;
-    if (!version_hint) version_hint = p.version_hint;
+    if (p.events & kNoise) return false;  // known noise never counts
+    keys.events |= p.events;
+    if (!(p.events & kContext) || p.in_rule) keys.only_context = false;
+    if (keys.role_hint == Role::unknown) keys.role_hint = p.role_hint;
+    if (!keys.version_hint) keys.version_hint = p.version_hint;
   }
-  if (info.time >= 0) last_time_ = info.time;
+  return true;
+}
 
-  // Daemon-wide lines (start-up, configuration loading) name no connection:
-  // they never join a connection attempt, and form the daemon's own one.
-  if (events & kDaemon) {
-    auto it = open_.find(daemon_);
-    Attempt* d = it != open_.end() ? it->second.get() : nullptr;
-    if (!d) {
-      d = create(line);
-      d->daemon = true;
-      daemon_ = d->seq;
-    }
-    if (d->dialect == Dialect::unknown) d->dialect = info.dialect;
-    add_hits(*d, line, info, text, matches, events);
-    return;
+// Daemon-wide lines (start-up, configuration loading) name no connection:
+// they never join a connection attempt, and form the daemon's own one.
+void Tracker::on_daemon_line(std::uint64_t line, const LineInfo& info, std::string_view text,
+                             std::vector<Match>& matches, unsigned events) {
+  auto it = open_.find(daemon_);
+  Attempt* d = it != open_.end() ? it->second.get() : nullptr;
+  if (!d) {
+    d = create(line);
+    d->daemon = true;
+    daemon_ = d->seq;
   }
+  if (d->dialect == Dialect::unknown) d->dialect = info.dialect;
+  add_hits(*d, line, info, text, matches, events);
+}
 
-  std::string sa_key, sa_name;
+// The keys a line names: IKE_SA, pluto connection, peer and local address.
+void Tracker::read_keys(const LineInfo& info, const std::vector<Match>& matches, RecordKeys& keys) const {
   // The IKE_SA unique id identifies an SA within one daemon run; its name
   // appears only once a config is selected. The <conn|N> prefix names the
   // IKE_SA whose job logs the line: a start line naming another IKE_SA in
@@ -163,94 +162,115 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
   // A key read from the message only (no prefix, as in a syslog or console
   // copy) may name an attempt whose earlier lines had no key: `keyed_by_prefix`.
   const std::string* id = capture(matches, "sa_id");
-  const bool keyed_by_prefix = info.ike_id >= 0 && !(id && (events & kStart));
-  if (keyed_by_prefix) {
-    sa_name = std::string(info.ike_name);
-    sa_key = std::to_string(info.ike_id);
+  keys.keyed_by_prefix = info.ike_id >= 0 && !(id && (keys.events & kStart));
+  if (keys.keyed_by_prefix) {
+    keys.sa_name = std::string(info.ike_name);
+    keys.sa_key = std::to_string(info.ike_id);
   } else if (id) {
-    sa_key = *id;
+    keys.sa_key = *id;
   }
-  if (sa_name.empty())
-    if (auto* name = capture(matches, "sa_name")) sa_name = *name;
-  std::string pluto_key = std::string(info.pluto_conn);
-  std::string remote, local;
-  if (auto* r = capture(matches, "remote")) remote = *r;
-  if (auto* l = capture(matches, "local")) local = *l;
-  if (remote.empty() && !info.pluto_peer.empty()) remote = std::string(info.pluto_peer);
+  if (keys.sa_name.empty())
+    if (auto* name = capture(matches, "sa_name")) keys.sa_name = *name;
+  keys.pluto_key = std::string(info.pluto_conn);
+  if (auto* r = capture(matches, "remote")) keys.remote = *r;
+  if (auto* l = capture(matches, "local")) keys.local = *l;
+  if (keys.remote.empty() && !info.pluto_peer.empty()) keys.remote = std::string(info.pluto_peer);
+}
 
+// Addresses a line without keys takes from the packet line before it.
+void Tracker::borrow_packet_peer(const LineInfo& info, RecordKeys& keys) const {
   // A line without keys on a thread that just received a packet from a peer
   // belongs to that peer's attempt.
-  const bool only_context_line = only_context;
-  if (!only_context_line && sa_key.empty() && pluto_key.empty() && remote.empty() && info.thread >= 0) {
+  const bool only_context_line = keys.only_context;
+  if (!only_context_line && keys.sa_key.empty() && keys.pluto_key.empty() && keys.remote.empty() && info.thread >= 0) {
     auto it = thread_pair_.find(info.thread);
     if (it != thread_pair_.end() && !it->second.remote.empty() && !by_thread_.count(info.thread)) {
-      remote = it->second.remote;
-      local = it->second.local;
+      keys.remote = it->second.remote;
+      keys.local = it->second.local;
     }
   }
   // Without thread numbers (a console copy) a peer's first request is the
   // message of the packet line just before it.
-  if ((events & kNewSa) && info.thread < 0 && remote.empty() && sa_key.empty() && pluto_key.empty()) {
-    remote = unthreaded_packet_.remote;
-    if (local.empty()) local = unthreaded_packet_.local;
+  if ((keys.events & kNewSa) && info.thread < 0 && keys.remote.empty() && keys.sa_key.empty() &&
+      keys.pluto_key.empty()) {
+    keys.remote = unthreaded_packet_.remote;
+    if (keys.local.empty()) keys.local = unthreaded_packet_.local;
   }
+}
+
+// A line naming another IKE_SA or peer than the attempt found by address or
+// thread belongs to a new attempt (busy gateways reuse threads).
+bool Tracker::conflicts(const Attempt* found, const RecordKeys& keys) {
+  return found && ((!keys.sa_key.empty() && !found->sa_key.empty() && found->sa_key != keys.sa_key) ||
+                   (!keys.remote.empty() && !found->remote.empty() && found->remote != keys.remote));
+}
+
+// pluto answers a first message it refuses without a state: "packet from
+// PEER:PORT: sending notification NO_PROPOSAL_CHOSEN ..." right after the
+// state's own lines, which need not name the peer ("site1" #1: no
+// acceptable Oakley Transform). Such a line belongs to that state, if the
+// state has just failed (a busy log's other states go on).
+Attempt* Tracker::refused_by_last_state(const LineInfo& info, const RecordKeys& keys) {
+  if (keys.only_context || keys.remote.empty() || !keys.sa_key.empty() || !keys.pluto_key.empty() || info.thread >= 0)
+    return nullptr;
+  auto it = open_.find(latest_);
+  Attempt* last = it != open_.end() ? it->second.get() : nullptr;
+  // the next record or two after the state's last line (not a line later
+  // in a busy log, whose state would name its peer anyway)
+  const bool close_by = last && records_ <= last->last_hit_counter + 2;
+  if (last && close_by && last->failed && last->terminal && last->remote.empty() && last->pluto_state > 0 &&
+      last->dialect == Dialect::pluto)
+    return last;
+  return nullptr;
+}
+
+// The open attempt a line's keys, peer or thread name, if any.
+Attempt* Tracker::find_attempt(const LineInfo& info, const RecordKeys& keys) {
   Attempt* a = nullptr;
-  if (!sa_key.empty()) a = lookup(by_sa_, sa_key);
-  if (!a && !pluto_key.empty()) a = lookup(by_pluto_, pluto_key);
-  // A line naming another IKE_SA or peer than the attempt found by address or
-  // thread belongs to a new attempt (busy gateways reuse threads).
-  auto conflicts = [&](const Attempt* found) {
-    return found && ((!sa_key.empty() && !found->sa_key.empty() && found->sa_key != sa_key) ||
-                     (!remote.empty() && !found->remote.empty() && found->remote != remote));
-  };
-  if (!a && !remote.empty()) {
-    a = lookup(by_remote_, remote);
-    if (conflicts(a)) a = nullptr;
+  if (!keys.sa_key.empty()) a = lookup(by_sa_, keys.sa_key);
+  if (!a && !keys.pluto_key.empty()) a = lookup(by_pluto_, keys.pluto_key);
+  if (!a && !keys.remote.empty()) {
+    a = lookup(by_remote_, keys.remote);
+    if (conflicts(a, keys)) a = nullptr;
   }
-  // pluto answers a first message it refuses without a state: "packet from
-  // PEER:PORT: sending notification NO_PROPOSAL_CHOSEN ..." right after the
-  // state's own lines, which need not name the peer ("site1" #1: no
-  // acceptable Oakley Transform). Such a line belongs to that state, if the
-  // state has just failed (a busy log's other states go on).
-  if (!a && !only_context && !remote.empty() && sa_key.empty() && pluto_key.empty() && info.thread < 0) {
-    auto it = open_.find(latest_);
-    Attempt* last = it != open_.end() ? it->second.get() : nullptr;
-    // the next record or two after the state's last line (not a line later
-    // in a busy log, whose state would name its peer anyway)
-    const bool close_by = last && records_ <= last->last_hit_counter + 2;
-    if (last && close_by && last->failed && last->terminal && last->remote.empty() && last->pluto_state > 0 &&
-        last->dialect == Dialect::pluto)
-      a = last;
-  }
-  if (!a && info.thread >= 0 && (sa_key.empty() || !keyed_by_prefix)) {
+  if (!a) a = refused_by_last_state(info, keys);
+  if (!a && info.thread >= 0 && (keys.sa_key.empty() || !keys.keyed_by_prefix)) {
     auto it = by_thread_.find(info.thread);
     if (it != by_thread_.end()) {
       auto open = open_.find(it->second);
-      if (open != open_.end() && !conflicts(open->second.get())) a = open->second.get();
+      if (open != open_.end() && !conflicts(open->second.get(), keys)) a = open->second.get();
     }
   }
+  return a;
+}
 
-  if (only_context) {
-    ThreadPeer peer{local, remote, sa_key};
-    if (a && (a->sent_sizes.size() < Attempt::kMaxPacketSizes || a->received_sizes.size() < Attempt::kMaxPacketSizes))
-      note_packet_size(*a, text);
-    else if (!a)
-      peer.pending_text.assign(text.substr(0, 160));  // a packet before its attempt is known: the next line's
-    if (info.thread < 0) unthreaded_packet_ = peer;
-    if (info.thread >= 0) {
-      thread_pair_[info.thread] = std::move(peer);
-      if (a) by_thread_[info.thread] = a->seq;
-      else by_thread_.erase(info.thread);
-    }
-    return;
+// A packet line that no rule reads: its addresses and size for what follows.
+void Tracker::on_context_line(Attempt* a, const LineInfo& info, std::string_view text, const RecordKeys& keys) {
+  ThreadPeer peer{keys.local, keys.remote, keys.sa_key, {}};
+  if (a && (a->sent_sizes.size() < Attempt::kMaxPacketSizes || a->received_sizes.size() < Attempt::kMaxPacketSizes))
+    note_packet_size(*a, text);
+  else if (!a)
+    peer.pending_text.assign(text.substr(0, 160));  // a packet before its attempt is known: the next line's
+  if (info.thread < 0) unthreaded_packet_ = peer;
+  if (info.thread >= 0) {
+    thread_pair_[info.thread] = std::move(peer);
+    if (a)
+      by_thread_[info.thread] = a->seq;
+    else
+      by_thread_.erase(info.thread);
   }
+}
 
-  if (!a && (sa_key.empty() || (!keyed_by_prefix && info.thread < 0)) && pluto_key.empty() && remote.empty()) {
+// The attempt a line that rules read joins: the one found, the latest, or a
+// new one.
+Attempt* Tracker::join_or_create(Attempt* a, std::uint64_t line, const LineInfo& info, const RecordKeys& keys) {
+  if (!a && (keys.sa_key.empty() || (!keys.keyed_by_prefix && info.thread < 0)) && keys.pluto_key.empty() &&
+      keys.remote.empty()) {
     auto it = open_.find(latest_);
-    if (it != open_.end() && !conflicts(it->second.get())) a = it->second.get();
+    if (it != open_.end() && !conflicts(it->second.get(), keys)) a = it->second.get();
   }
-  if (a && (events & kStart)) {
-    bool same_sa_retry = !sa_key.empty() && a->sa_key == sa_key && !a->terminal;
+  if (a && (keys.events & kStart)) {
+    bool same_sa_retry = !keys.sa_key.empty() && a->sa_key == keys.sa_key && !a->terminal;
     // A log cut after an attempt's start: pluto starting a new state number
     // is the next attempt all the same.
     const bool new_pluto_state = info.pluto_state > a->pluto_state && a->pluto_state > 0;
@@ -258,58 +278,102 @@ void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_vi
   }
   // A peer's first request of a new IKE_SA, with no IKE_SA named, never joins
   // an attempt that is over or given up (the peer's next try).
-  if (a && (events & kNewSa) && sa_key.empty() && (a->terminal || a->superseded)) a = nullptr;
+  if (a && (keys.events & kNewSa) && keys.sa_key.empty() && (a->terminal || a->superseded)) a = nullptr;
   if (!a) a = create(line);
+  return a;
+}
+
+// Packet sizes for the attempt: a pending packet line of this thread, and
+// this line if it is a packet line some rule also reads.
+void Tracker::note_line_packets(Attempt& a, const LineInfo& info, std::string_view text, unsigned events) {
   if (info.thread >= 0) {  // a packet line on this thread just before: this attempt's
     auto it = thread_pair_.find(info.thread);
     if (it != thread_pair_.end() && !it->second.pending_text.empty()) {
-      note_packet_size(*a, it->second.pending_text);
+      note_packet_size(a, it->second.pending_text);
       it->second.pending_text.clear();
     }
   }
   if ((events & kContext) &&
-      (a->sent_sizes.size() < Attempt::kMaxPacketSizes || a->received_sizes.size() < Attempt::kMaxPacketSizes))
-    note_packet_size(*a, text);  // a packet line some rule also reads
+      (a.sent_sizes.size() < Attempt::kMaxPacketSizes || a.received_sizes.size() < Attempt::kMaxPacketSizes))
+    note_packet_size(a, text);  // a packet line some rule also reads
+}
 
-  if (!sa_key.empty()) {
-    if (a->sa_key.empty()) a->sa_key = sa_key;
-    by_sa_[sa_key] = a->seq;
-    if (a->connection.empty() && !sa_name.empty()) a->connection = sa_name;
+// The attempt takes the line's IKE_SA, pluto connection and name, and the
+// indexes point to it.
+void Tracker::bind_names(Attempt& a, const LineInfo& info, const std::vector<Match>& matches, const RecordKeys& keys) {
+  if (!keys.sa_key.empty()) {
+    if (a.sa_key.empty()) a.sa_key = keys.sa_key;
+    by_sa_[keys.sa_key] = a.seq;
+    if (a.connection.empty() && !keys.sa_name.empty()) a.connection = keys.sa_name;
   }
-  if (info.pluto_state > a->pluto_state) a->pluto_state = info.pluto_state;
-  if (!pluto_key.empty()) {
-    by_pluto_[pluto_key] = a->seq;
-    if (a->connection.empty()) {
-      std::string name = pluto_key;
+  if (info.pluto_state > a.pluto_state) a.pluto_state = info.pluto_state;
+  if (!keys.pluto_key.empty()) {
+    by_pluto_[keys.pluto_key] = a.seq;
+    if (a.connection.empty()) {
+      std::string name = keys.pluto_key;
       if (!name.empty() && name.front() == '"') name.erase(0, 1);
       if (auto q = name.find('"'); q != std::string::npos) name.erase(q);
-      a->connection = name;
+      a.connection = name;
     }
   }
-  if (a->connection.empty())
-    if (auto* conn = capture(matches, "conn")) a->connection = *conn;
+  if (a.connection.empty())
+    if (auto* conn = capture(matches, "conn")) a.connection = *conn;
+}
+
+// The attempt takes the line's addresses (or its thread's last packet's),
+// and the indexes point to it.
+void Tracker::bind_addresses(Attempt& a, const LineInfo& info, RecordKeys& keys) {
+  std::string& remote = keys.remote;
+  std::string& local = keys.local;
   // The thread's last packet tells the peer, unless that packet was of
   // another IKE_SA than this line's (a busy gateway's thread moves on).
   if (info.thread >= 0 && (remote.empty() || local.empty())) {
     auto it = thread_pair_.find(info.thread);
-    if (it != thread_pair_.end() && (sa_key.empty() || it->second.sa_key.empty() || it->second.sa_key == sa_key)) {
+    if (it != thread_pair_.end() &&
+        (keys.sa_key.empty() || it->second.sa_key.empty() || it->second.sa_key == keys.sa_key)) {
       if (local.empty() && (remote.empty() || remote == it->second.remote)) local = it->second.local;
       if (remote.empty()) remote = it->second.remote;
     }
   }
-  if (a->remote.empty() && !remote.empty()) {
-    a->remote = remote;
-    index_established(*a);
+  if (a.remote.empty() && !remote.empty()) {
+    a.remote = remote;
+    index_established(a);
   }
-  if (a->local.empty() && !local.empty()) a->local = local;
-  if (!a->remote.empty()) by_remote_[a->remote] = a->seq;
-  if (info.thread >= 0) by_thread_[info.thread] = a->seq;
-  latest_ = a->seq;
+  if (a.local.empty() && !local.empty()) a.local = local;
+  if (!a.remote.empty()) by_remote_[a.remote] = a.seq;
+  if (info.thread >= 0) by_thread_[info.thread] = a.seq;
+  latest_ = a.seq;
+}
 
-  if (a->role == Role::unknown) a->role = role_hint;
-  if (!a->ike_version) a->ike_version = version_hint;
+void Tracker::on_record(std::uint64_t line, const LineInfo& info, std::string_view text, std::vector<Match>& matches) {
+  ++records_;
+  RecordKeys keys;
+  if (!summarise(matches, keys)) return;
+  if (info.time >= 0) last_time_ = info.time;
+
+  if (keys.events & kDaemon) {
+    on_daemon_line(line, info, text, matches, keys.events);
+    return;
+  }
+
+  read_keys(info, matches, keys);
+  borrow_packet_peer(info, keys);
+  Attempt* a = find_attempt(info, keys);
+
+  if (keys.only_context) {
+    on_context_line(a, info, text, keys);
+    return;
+  }
+
+  a = join_or_create(a, line, info, keys);
+  note_line_packets(*a, info, text, keys.events);
+  bind_names(*a, info, matches, keys);
+  bind_addresses(*a, info, keys);
+
+  if (a->role == Role::unknown) a->role = keys.role_hint;
+  if (!a->ike_version) a->ike_version = keys.version_hint;
   if (a->dialect == Dialect::unknown) a->dialect = info.dialect;
-  add_hits(*a, line, info, text, matches, events);
+  add_hits(*a, line, info, text, matches, keys.events);
 }
 
 void Tracker::add_hits(Attempt& attempt, std::uint64_t line, const LineInfo& info, std::string_view text,

@@ -61,6 +61,30 @@ class Tracker {
   void add_hits(Attempt& a, std::uint64_t line, const LineInfo& info, std::string_view text,
                 std::vector<Match>& matches, unsigned events);
 
+  // What on_record reads from one line, passed between its steps.
+  struct RecordKeys {
+    unsigned events = 0;
+    bool only_context = true;  // only packet lines no rule reads
+    Role role_hint = Role::unknown;
+    int version_hint = 0;
+    bool keyed_by_prefix = false;
+    std::string sa_key, sa_name, pluto_key, remote, local;
+  };
+  // The steps of on_record, in its order.
+  bool summarise(const std::vector<Match>& matches, RecordKeys& keys) const;
+  void on_daemon_line(std::uint64_t line, const LineInfo& info, std::string_view text, std::vector<Match>& matches,
+                      unsigned events);
+  void read_keys(const LineInfo& info, const std::vector<Match>& matches, RecordKeys& keys) const;
+  void borrow_packet_peer(const LineInfo& info, RecordKeys& keys) const;
+  static bool conflicts(const Attempt* found, const RecordKeys& keys);
+  Attempt* refused_by_last_state(const LineInfo& info, const RecordKeys& keys);
+  Attempt* find_attempt(const LineInfo& info, const RecordKeys& keys);
+  void on_context_line(Attempt* a, const LineInfo& info, std::string_view text, const RecordKeys& keys);
+  Attempt* join_or_create(Attempt* a, std::uint64_t line, const LineInfo& info, const RecordKeys& keys);
+  void note_line_packets(Attempt& a, const LineInfo& info, std::string_view text, unsigned events);
+  void bind_names(Attempt& a, const LineInfo& info, const std::vector<Match>& matches, const RecordKeys& keys);
+  void bind_addresses(Attempt& a, const LineInfo& info, RecordKeys& keys);
+
   const Catalogue& catalogue_;
   Sink sink_;
   std::uint64_t next_seq_ = 1;
