@@ -403,7 +403,8 @@ int run_corpus(const CorpusOptions& options) {
 
   netns::install_interrupt_handler();
   netns::register_this_process();
-  auto credentials = std::make_shared<harness::Credentials>(netns::state_root() / std::to_string(getpid()) / "credentials");
+  // In this run's own private state folder, removed when ikelab ends.
+  auto credentials = std::make_shared<harness::Credentials>(netns::own_run_dir().make_child("credentials").path());
   std::map<std::string, const harness::Scenario*> by_name;
   for (const auto& s : scenarios) by_name[s.name] = &s;
   std::vector<harness::CaseRequest> requests;

@@ -115,8 +115,10 @@ int replay_command(const ReplayArgs& args) {
   std::optional<ConfigFix> fix;
   std::optional<ReplayResult> fixed_result;
   if (args.fix) {
-    fs::path copy_dir = netns::state_root() / std::to_string(::getpid()) / "replay-fix";
+    // In this run's own private (0700) state folder, removed when ikelab ends.
+    fs::path copy_dir;
     try {
+      copy_dir = netns::own_run_dir().make_child("replay-fix").path();
       if (fault == "none" || fault == "no_attempt") {
         fix = ConfigFix{fault, false, fault == "none" ? "nothing to fix: the tunnel comes up" : "no attempt to diagnose", {}, {}};
       } else {

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <atomic>
 #include <memory>
 
 #include "lab/run/case_artefacts.hpp"
@@ -20,7 +21,11 @@ ReplayResult run_replay(const ReplayPlan& plan, const diag::Catalogue& catalogue
   ReplayResult result;
   harness::Scenario scenario = plan.scenario;
   scenario.name = label;
-  auto credentials = std::make_shared<harness::Credentials>(netns::state_root() / std::to_string(::getpid()) / "credentials");
+  // In this run's own private state folder (removed when ikelab ends), one
+  // per replay: a --fix rerun is a second replay in the same process.
+  static std::atomic<int> replays{0};
+  auto credentials = std::make_shared<harness::Credentials>(
+      netns::own_run_dir().make_child(fmt::format("credentials-{}", ++replays)).path());
   harness::prepare_credentials({scenario}, *credentials);
   harness::CaseRequest request;
   request.scenario = scenario.name;
