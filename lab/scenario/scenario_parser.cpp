@@ -34,7 +34,7 @@ class Reader {
                     const std::set<std::string>& allowed,
                     const std::function<void(const std::string&, const YAML::Node&)>& handle) const {
     if (!map.IsMap()) fail(map.Mark(), fmt::format("{} must be a mapping of key: value", what));
-    std::set<std::string> seen;
+    // A repeated key never gets here: the one YAML reader refuses it (base/yaml_reader).
     for (const auto& entry : map) {
       const YAML::Node& key_node = entry.first;
       if (!key_node.IsScalar()) fail(key_node.Mark(), fmt::format("{}: keys must be plain words", what));
@@ -44,7 +44,6 @@ class Reader {
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
         fail(key_node.Mark(), fmt::format("unknown key '{}' in {} (known: {})", key, what, list));
       }
-      if (!seen.insert(key).second) fail(key_node.Mark(), fmt::format("duplicate key '{}' in {}", key, what));
       handle(key, entry.second);
     }
   }
