@@ -50,7 +50,7 @@ _ikelab() {
     diagnose) options="--json --rules --follow --journal --journal-file --vici --settle --idle --stop-after --max-skew --threads --html --format --help" ;;
     run) options="--ike -j --jobs --out --junit --json --initiator-daemon --responder-daemon --keep --keep-secrets --scenarios --expected --filter --report --color --format -q --quiet -v --verbose --help" ;;
     list) options="--scenarios --daemons --format --help" ;;
-    cleanup) options="--force --dry-run --help" ;;
+    cleanup) options="--force --dry-run --format --help" ;;
     corpus) options="merge check --out --scenarios --ike --variants --seed --formats --daemons -j --jobs --shard --force --scenario-dir --expected-dir --variants-file --junit --format --help" ;;
     replay) options="--as --conn --out --log --json --format --fix --redacted-secrets --help" ;;
   esac

@@ -149,13 +149,16 @@ TEST(Cli, ListShowsATerminalEscapeInAScenarioFileNameVisibly) {
 TEST(CliFormat, EverySubcommandRefusesAnUnknownFormatNamingIt) {
   const std::string log = std::string(IKELAB_SOURCE_DIR) + "/tests/data/logs/psk_mismatch/ike2/responder.log";
   for (const std::string& command : {std::string("list"), std::string("list --daemons"), "diagnose " + log,
-                                     std::string("run baseline"), "replay " + log, std::string("corpus check /nonexistent")}) {
+                                     std::string("run baseline"), "replay " + log, std::string("corpus check /nonexistent"),
+                                     std::string("cleanup --dry-run")}) {
     Result r = run(command + " --format yaml");
     EXPECT_EQ(r.exit_code, 2) << command << ": " << r.output;
     EXPECT_NE(r.output.find("--format: 'yaml' is not an output format (use table or json)"), std::string::npos)
         << command << ": " << r.output;
   }
 }
+
+std::string fmt_run(int owner) { return "run " + std::to_string(owner); }
 
 std::vector<std::string> first_column(const std::string& table) {
   std::vector<std::string> names;
@@ -242,6 +245,29 @@ TEST(CliFormat, RunFormatJsonWithAnUnknownScenarioSaysSoAndPrintsNoJson) {
 // A corpus of two lab captures, labelled as expected/ labels their cases
 // (psk_mismatch.yaml, baseline_psk.yaml: ike2 responder), and a third entry
 // whose label is wrong on purpose, so that the JSON's disagreement is checked.
+TEST(CliFormat, CleanupAsJsonSaysWhatItWouldDoWithEveryRunTheLinesName) {
+  // A dry run changes nothing, so both calls see the same runs of this machine.
+  Result table = run_stdout("cleanup --dry-run");
+  Result json = run_stdout("cleanup --dry-run --format json");
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  auto parsed = nlohmann::json::parse(json.output, nullptr, false);
+  ASSERT_TRUE(parsed.is_object()) << json.output;
+  EXPECT_EQ(parsed["schema_version"], 1);
+  EXPECT_EQ(parsed["dry_run"], true);
+  EXPECT_EQ(parsed["removed"], 0);
+  ASSERT_TRUE(parsed["runs"].is_array()) << json.output;
+  size_t lines = 0;
+  std::istringstream in(table.output);
+  for (std::string line; std::getline(in, line);) ++lines;
+  EXPECT_EQ(parsed["runs"].size(), lines) << table.output << json.output;
+  for (const auto& run : parsed["runs"]) {
+    const std::string action = run["action"];
+    EXPECT_TRUE(action == "would_remove" || action == "kept" || action == "left_alone") << run.dump();
+    EXPECT_NE(table.output.find(fmt_run(run["owner"].get<int>())), std::string::npos) << table.output;
+  }
+}
+
 TEST(CliFormat, CorpusCheckAsJsonHasTheTablesFigures) {
   const auto dir = scratch_dir() / "corpus";
   std::filesystem::create_directories(dir);
