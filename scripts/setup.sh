@@ -36,6 +36,8 @@ packages=(
   python3-jsonschema
   # decryptable captures: the lab test decrypts a case's ike.pcap with its key tables (docs/report.md)
   tshark
+  # ... and ESP: the same test pings through a kept case's tunnel
+  iputils-ping
   # the HTML report: a ctest loads it in headless Chromium and takes a screenshot (docs/report.md)
   chromium fonts-dejavu-core
   # packaging (cmake/packaging.cmake): man pages from docs/man/*.scd, the .deb's Depends (dpkg-shlibdeps)

@@ -243,10 +243,12 @@ WiresharkKeyTables wireshark_key_tables(std::string_view log) {
         auto it = child.keys.find(fmt::format("{} {} key", kind, dir));
         return it == child.keys.end() ? std::string() : "0x" + it->second;
       };
+      // Wireshark's esp_sa keys are text ("0x" and hex, quoted), unlike the
+      // IKE tables' byte fields: unquoted it reads them as 17 bytes (Bad Keylen).
       for (const auto& [spi, dir] : {std::pair{a, in_dir}, std::pair{b, out_dir}})
         add_unique(out.esp_sa, seen_esp,
-                   uat_line({text_field("IPv4"), text_field("*"), text_field("*"), text_field("0x" + spi), text_field(*enc), bytes_field(key("encryption", dir)),
-                             text_field(*integ), bytes_field(key("integrity", dir))}));
+                   uat_line({text_field("IPv4"), text_field("*"), text_field("*"), text_field("0x" + spi), text_field(*enc), text_field(key("encryption", dir)),
+                             text_field(*integ), text_field(key("integrity", dir))}));
     }
   }
   for (auto& [name, t] : threads) finish_dump(t);
