@@ -38,13 +38,9 @@ nlohmann::json run_json(const RunAction& done) {
   return entry;
 }
 
-void print_json(const std::vector<RunAction>& actions, bool dry_run) {
+void print_json(const std::vector<RunAction>& actions, bool dry_run, size_t removed) {
   nlohmann::json runs = nlohmann::json::array();
-  size_t removed = 0;
-  for (const auto& done : actions) {
-    runs.push_back(run_json(done));
-    if (done.action == "removed") ++removed;
-  }
+  for (const auto& done : actions) runs.push_back(run_json(done));
   nlohmann::json out{{"schema_version", 1}, {"dry_run", dry_run}, {"removed", removed}, {"runs", runs}};
   fmt::print("{}\n", out.dump(2));
 }
@@ -117,7 +113,7 @@ int cleanup(const CleanupArgs& args) {
       status = 1;
     }
   }
-  if (args.json) print_json(actions, args.dry_run);
+  if (args.json) print_json(actions, args.dry_run, removed);
   else if (removed == 0 && status == 0 && !args.dry_run) fmt::print("nothing to remove\n");
   return status;
 }

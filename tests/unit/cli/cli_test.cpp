@@ -158,8 +158,6 @@ TEST(CliFormat, EverySubcommandRefusesAnUnknownFormatNamingIt) {
   }
 }
 
-std::string fmt_run(int owner) { return "run " + std::to_string(owner); }
-
 std::vector<std::string> first_column(const std::string& table) {
   std::vector<std::string> names;
   std::istringstream lines(table);
@@ -242,14 +240,19 @@ TEST(CliFormat, RunFormatJsonWithAnUnknownScenarioSaysSoAndPrintsNoJson) {
   EXPECT_NE(both.output.find("--format: table contradicts --json -"), std::string::npos) << both.output;
 }
 
-// A corpus of two lab captures, labelled as expected/ labels their cases
-// (psk_mismatch.yaml, baseline_psk.yaml: ike2 responder), and a third entry
-// whose label is wrong on purpose, so that the JSON's disagreement is checked.
 TEST(CliFormat, CleanupAsJsonSaysWhatItWouldDoWithEveryRunTheLinesName) {
-  // A dry run changes nothing, so both calls see the same runs of this machine.
-  Result table = run_stdout("cleanup --dry-run");
-  Result json = run_stdout("cleanup --dry-run --format json");
-  ASSERT_EQ(table.exit_code, 0) << table.output;
+  // A dry run changes nothing, but lab tests running beside this one start
+  // and end runs: compare the JSON with the lines only when the lines before
+  // and after it agree (the runs did not change in between).
+  Result before, json, after;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    before = run_stdout("cleanup --dry-run");
+    json = run_stdout("cleanup --dry-run --format json");
+    after = run_stdout("cleanup --dry-run");
+    if (before.output == after.output) break;
+  }
+  ASSERT_EQ(before.output, after.output) << "the runs kept changing";
+  ASSERT_EQ(before.exit_code, 0) << before.output;
   ASSERT_EQ(json.exit_code, 0) << json.output;
   auto parsed = nlohmann::json::parse(json.output, nullptr, false);
   ASSERT_TRUE(parsed.is_object()) << json.output;
@@ -258,16 +261,19 @@ TEST(CliFormat, CleanupAsJsonSaysWhatItWouldDoWithEveryRunTheLinesName) {
   EXPECT_EQ(parsed["removed"], 0);
   ASSERT_TRUE(parsed["runs"].is_array()) << json.output;
   size_t lines = 0;
-  std::istringstream in(table.output);
+  std::istringstream in(before.output);
   for (std::string line; std::getline(in, line);) ++lines;
-  EXPECT_EQ(parsed["runs"].size(), lines) << table.output << json.output;
+  EXPECT_EQ(parsed["runs"].size(), lines) << before.output << json.output;
   for (const auto& run : parsed["runs"]) {
     const std::string action = run["action"];
     EXPECT_TRUE(action == "would_remove" || action == "kept" || action == "left_alone") << run.dump();
-    EXPECT_NE(table.output.find(fmt_run(run["owner"].get<int>())), std::string::npos) << table.output;
+    EXPECT_NE(before.output.find("run " + std::to_string(run["owner"].get<int>())), std::string::npos) << before.output;
   }
 }
 
+// A corpus of two lab captures, labelled as expected/ labels their cases
+// (psk_mismatch.yaml, baseline_psk.yaml: ike2 responder), and a third entry
+// whose label is wrong on purpose, so that the JSON's disagreement is checked.
 TEST(CliFormat, CorpusCheckAsJsonHasTheTablesFigures) {
   const auto dir = scratch_dir() / "corpus";
   std::filesystem::create_directories(dir);
